@@ -1,0 +1,52 @@
+# Workbench front: one target per stage; each stage is scripts/<stage>.sh.
+# Variables: WB_VARIANT=lean|debug, WB_TESTS="a b" (default config/tests.list),
+# FORCE=1 (make tree: drop unexported work), WB_JOBS, WB_ACCEL=tcg|kvm.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps base tree export status kernel selftests selftests-full \
+	vm run test all check-series vmtest teeth bench clean
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## deps            install the toolchain from Debian's registry (root)
+deps:
+	@$(S)/deps.sh
+## base            verify and extract the pinned linux-source tarball
+base: deps
+	@$(S)/base.sh >/dev/null
+## tree            scratch kernel tree = base + git am series/ (refuses to drop unexported work)
+tree: base
+	@$(S)/tree.sh
+## export          regenerate series/ from the tree
+export:
+	@$(S)/export.sh
+## status          does the tree hold unexported work?
+status:
+	@$(S)/status.sh
+## kernel          build the kernel (WB_VARIANT=lean|debug)
+kernel:
+	@$(S)/kernel.sh
+## selftests       build test_progs + bpf_testmod for the requested tests only
+selftests:
+	@$(S)/selftests.sh
+## selftests-full  build every test_progs test (BPF_STRICT_BUILD=0)
+selftests-full:
+	@FULL=1 $(S)/selftests.sh
+## vm              boot the kernel, run the tests, print the table
+vm:
+	@$(S)/vm.sh
+## test            everything from a fresh clone: deps, tree, kernel, selftests, vm
+test: deps
+	@[ -d linux/.git ] || $(S)/tree.sh
+	@$(S)/kernel.sh && $(S)/selftests.sh && $(S)/vm.sh
+## check-series    checkpatch --strict, per-commit build of kernel/bpf/, mail format
+check-series:
+	@$(S)/check-series.sh
+## vmtest          the tree's own tools/testing/selftests/bpf/vmtest.sh with a local rootfs
+vmtest:
+	@$(S)/vmtest.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Turn a VM run directory into the results table.
+
+usage: report.py --run DIR --variant V --accel A --timed-out 0|1 TEST...
+
+Reads DIR/res/TEST.log (test_progs -v output), DIR/res/TEST.rc ("exit ms"),
+DIR/res/dmesg.txt, DIR/res/kmemleak.txt and DIR/console.log. Prints one row
+per test (subtests passed/failed/skipped, duration, METRIC lines), a
+"kernel-log" row for splats, the splats themselves, and a last line
+"N passed, N failed, N skipped". Exits 1 if anything failed.
+"""
+import argparse
+import os
+import re
+import sys
+
+SPLAT = re.compile(
+    r"WARNING:|BUG:|kernel BUG at|Oops:|general protection fault|Kernel panic|"
+    r"INFO: task .* blocked for more than|rcu: INFO: .*detected stall|"
+    r"detected stalls on CPUs|Watchdog detected hard LOCKUP|soft lockup|"
+    r"KASAN:|UBSAN:|unreferenced object|possible recursive locking|"
+    r"inconsistent lock state|circular locking|suspicious RCU usage")
+SPLAT_END = re.compile(r"---\[ end trace|^\S*\s*$")
+RESULT = re.compile(r"^#(\d+)(?:/(\d+))?\s+(\S+?):(OK|SKIP|FAIL)\b")
+METRIC = re.compile(r"\bMETRIC (\w+)=(\S+)")
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def strip_ts(line):
+    return re.sub(r"^\[\s*\d+\.\d+\]\s?", "", line)
+
+
+def splats(text):
+    """Yield (first line, excerpt) for each splat in a kernel log."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if SPLAT.search(lines[i]):
+            start = max(0, i - 1 if "cut here" in lines[i - 1] else i)
+            end = i + 1
+            while end < len(lines) and end - i < 60:
+                if "---[ end trace" in lines[end]:
+                    end += 1
+                    break
+                if end > i + 1 and SPLAT.search(lines[end]) and "cut here" not in lines[end - 1]:
+                    break
+                end += 1
+            yield strip_ts(lines[i]).strip(), lines[start:end]
+            i = end
+        else:
+            i += 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--variant", default="lean")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--timed-out", default="0")
+    ap.add_argument("tests", nargs="+")
+    a = ap.parse_args()
+    res = os.path.join(a.run, "res")
+
+    rows, npass, nfail, nskip = [], 0, 0, 0
+    for t in a.tests:
+        log, rc = read(os.path.join(res, t + ".log")), read(os.path.join(res, t + ".rc"))
+        ok = fail = skip = 0
+        top, note = None, ""
+        metrics = []
+        if log is None or rc is None:
+            status, note, dur = "FAIL", "not run (guest died or timed out)", "-"
+        else:
+            code, ms = (rc.split() + ["0", "0"])[:2]
+            dur = "%.1fs" % (int(ms) / 1000.0)
+            for line in log.splitlines():
+                m = RESULT.match(line)
+                if m and m.group(3).split("/")[0] == t:
+                    if m.group(2):
+                        ok += m.group(4) == "OK"
+                        fail += m.group(4) == "FAIL"
+                        skip += m.group(4) == "SKIP"
+                    else:
+                        top = m.group(4)
+                mm = METRIC.search(line)
+                if mm:
+                    metrics.append("%s=%s" % mm.groups())
+            if top is None:
+                status, note = "FAIL", "no result line (test not built or crashed; exit %s)" % code
+            elif top == "FAIL" or code != "0" or fail:
+                status = "FAIL"
+                note = "exit %s" % code if code != "0" else ""
+            elif top == "SKIP":
+                status = "SKIP"
+                skip_lines = [l for l in log.splitlines() if "SKIP" in l and "#" not in l[:1]]
+                note = skip_lines[0].strip()[:60] if skip_lines else ""
+            else:
+                status = "PASS"
+            if top and not (ok or fail or skip):
+                ok, fail, skip = int(top == "OK"), int(top == "FAIL"), int(top == "SKIP")
+        npass += status == "PASS"
+        nfail += status == "FAIL"
+        nskip += status == "SKIP"
+        rows.append((t, status, ok, fail, skip, dur, " ".join(metrics) or note))
+
+    # Kernel log: dmesg from the guest if it finished, else the console.
+    dmesg = read(os.path.join(res, "dmesg.txt"))
+    source = "dmesg"
+    if dmesg is None:
+        dmesg, source = read(os.path.join(a.run, "console.log")) or "", "console"
+    dmesg += "\n" + (read(os.path.join(res, "kmemleak.txt")) or "")
+    found = list(splats(dmesg))
+    if a.timed_out == "1":
+        found.append(("guest timed out", []))
+    klog = "FAIL" if found else "PASS"
+    npass += klog == "PASS"
+    nfail += klog == "FAIL"
+    rows.append(("kernel-log", klog, "", "", "", "-",
+                 "%d splat(s) in %s" % (len(found), source) if found else "no splats (%s)" % source))
+
+    print()
+    print("Results: %s kernel, %s, %s" % (a.variant, a.accel, a.run))
+    hdr = ("test", "result", "sub-ok", "sub-fail", "sub-skip", "time", "notes")
+    fmt = "%-22s %-6s %6s %8s %8s %7s  %s"
+    print(fmt % hdr)
+    print("-" * 78)
+    for r in rows:
+        print(fmt % r)
+    print("-" * 78)
+    for first, excerpt in found:
+        print("\nSPLAT: %s" % first)
+        for line in excerpt:
+            print("    " + line)
+    for t, status, *_ in rows:
+        if status == "FAIL" and t != "kernel-log":
+            log = read(os.path.join(res, t + ".log")) or ""
+            bad = [l for l in log.splitlines() if re.search(r"FAIL|[Ee]rror|unexpected", l)]
+            if bad:
+                print("\n%s: failing lines (full log: %s)" % (t, os.path.join(res, t + ".log")))
+                for l in bad[:25]:
+                    print("    " + l)
+    print()
+    print("%d passed, %d failed, %d skipped" % (npass, nfail, nskip))
+    return 1 if nfail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

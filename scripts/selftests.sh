@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Build test_progs and the test kernel modules (bpf_testmod.ko, ...) from the
+# tree's tools/testing/selftests/bpf against build/kernel-$WB_VARIANT.
+#
+# The build runs in a copy of the selftests directory inside the tree
+# (tools/testing/selftests/.wb-bpf, excluded from git), so that the
+# workbench's own tests (selftests/ in this repo) can be added and, by
+# default, prog_tests/ and progs/ pruned to what the requested tests need.
+# FULL=1 keeps every test (make selftests-full).
+. "$(dirname "$0")/lib.sh"
+need_tree
+need clang-22 llc-22 llvm-strip-22 ld.lld-22 rsync python3 gcc ccache
+kout=$(kernel_out)
+[ -f "$kout/vmlinux" ] && [ -f "$kout/Module.symvers" ] ||
+	die "no kernel build in $kout; run 'make kernel' (WB_VARIANT=$WB_VARIANT) first"
+src=$WB_TREE/tools/testing/selftests/bpf
+dst=$WB_TREE/tools/testing/selftests/.wb-bpf
+out=$(selftests_out)
+[ "${FULL:-0}" = 1 ] && out=$out-full
+mkdir -p "$out"
+
+t0=$(now)
+# Mirror the selftests sources; protect what the build generates in place.
+rsync -a --delete --filter='P prog_tests/tests.h' --filter='P /test_kmods/*.o' \
+	--filter='P /test_kmods/*.ko' --filter='P /test_kmods/*.mod*' \
+	--filter='P /test_kmods/.*' --filter='P /test_kmods/Module.symvers' \
+	--filter='P /test_kmods/modules.order' "$src/" "$dst/"
+cp -p "$WB_ROOT"/selftests/prog_tests/*.c "$dst/prog_tests/"
+cp -p "$WB_ROOT"/selftests/progs/*.c "$dst/progs/"
+
+overrides=()
+if [ "${FULL:-0}" = 1 ]; then
+	what="all tests"
+	overrides+=(BPF_STRICT_BUILD=0)
+else
+	mapfile -t tests < <(wb_tests)
+	[ ${#tests[@]} -gt 0 ] || die "no tests requested (WB_TESTS empty and config/tests.list empty)"
+	deps=$(python3 "$WB_ROOT/scripts/selftests-deps.py" "$dst" "${tests[@]}") || die "cannot resolve the requested tests"
+	eval "$deps"
+	# shellcheck disable=SC2153 # set by eval
+	for f in "$dst"/prog_tests/*.c; do
+		case " $PROG_TESTS " in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
+	done
+	for f in "$dst"/progs/*.c; do
+		case " $PROGS " in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
+	done
+	overrides+=(LSKELS="$LSKELS" LSKELS_SIGNED="$LSKELS_SIGNED" LSKELS_EXTRA="$LSKELS_EXTRA"
+		    LINKED_SKELS="$LINKED_SKELS")
+	what="${#tests[@]} test(s): $(wc -w <<<"$PROG_TESTS") prog_tests, $(wc -w <<<"$PROGS") BPF objects"
+fi
+# tests.h lists the kept tests; regenerate it when the set changes.
+set_id=$(ls "$dst/prog_tests" | md5sum | cut -c1-12)
+[ "$(cat "$out/.wb-set" 2>/dev/null)" = "$set_id" ] || rm -f "$dst/prog_tests/tests.h"
+
+log "building test_progs + test kmods for $what (-j$WB_JOBS)"
+if ! make -C "$dst" -j"$WB_JOBS" O="$kout" OUTPUT="$out" VMLINUX_BTF="$kout/vmlinux" \
+	CC="ccache gcc" HOSTCC="ccache gcc" CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 \
+	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" >"$out/build.log" 2>&1; then
+	grep -E -B3 -A8 'error:|Error [0-9]|No rule' "$out/build.log" | head -80 >&2
+	die "selftests build failed (full log: $out/build.log)"
+fi
+echo "$set_id" >"$out/.wb-set"
+for f in test_progs bpf_testmod.ko; do
+	[ -f "$out/$f" ] || die "$out/$f was not built (see $out/build.log)"
+done
+result "selftests ($what) built in $(elapsed "$t0") -> $out"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Create the scratch kernel tree: a git repo holding the pinned base as one
+# commit (tag wb-base) and one commit per patch in series/ (git am).
+# Refuses to replace a tree whose commits or changes are not in series/.
+. "$(dirname "$0")/lib.sh"
+need git
+
+if [ -d "$WB_TREE/.git" ]; then
+	left=$(unexported_work)
+	if [ -n "$left" ]; then
+		printf '%s\n' "$left" | sed "s/^/[$stage]   /" >&2
+		die "$WB_TREE holds work that series/ does not have (listed above); run 'make export' and commit series/, or drop it with 'make tree FORCE=1'"
+	fi
+fi
+if [ -e "$WB_TREE" ] && [ "${FORCE:-0}" != 1 ] && [ ! -d "$WB_TREE/.git" ]; then
+	die "$WB_TREE exists but is not a git tree; move it away"
+fi
+
+base=$("$WB_ROOT/scripts/base.sh" | tail -1)
+t0=$(now)
+log "copying base into $WB_TREE"
+rm -rf "$WB_TREE"
+cp -a "$base" "$WB_TREE"
+rm -f "$WB_TREE/.wb-base"
+cd "$WB_TREE"
+git init -q -b main
+# Deterministic base commit so that commit ids are reproducible.
+export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+git add -A -f
+git commit -q -m "Linux $LINUX_VERSION ($LINUX_PKG $(cut -d' ' -f1 "$base/.wb-base"))" \
+	-m "Unmodified base from $LINUX_TARBALL, sha256 $(cut -d' ' -f2 "$base/.wb-base")."
+git tag -f "$WB_BASE_TAG" >/dev/null
+unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+# The workbench's pruned selftests copy lives inside the tree (relative
+# paths in the selftests Makefile); keep it out of git status.
+echo "/tools/testing/selftests/.wb-bpf/" >>.git/info/exclude
+
+cover=$WB_SERIES/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	tmp=$(mktemp -d)
+	git mailinfo "$tmp/msg" "$tmp/patch" <"$cover" >"$tmp/info"
+	subj=$(sed -n 's/^Subject: //p' "$tmp/info")
+	# Drop the shortlog and diffstat format-patch appends to the blurb.
+	awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' "$tmp/msg" >"$tmp/body"
+	printf '%s\n\n%s\n' "$subj" "$(cat "$tmp/body")" >"$tmp/desc"
+	git config branch.main.description "$(cat "$tmp/desc")"
+	rm -rf "$tmp"
+fi
+
+n=0
+while read -r p; do
+	[ -n "$p" ] || continue
+	if ! git am -q --committer-date-is-author-date "$p" >/tmp/wb-am.log 2>&1; then
+		log "patch $(basename "$p") does not apply on $(git log -1 --format=%s):"
+		sed 's/^/    /' /tmp/wb-am.log >&2
+		git apply --check --verbose "$p" 2>&1 | grep -E -A12 'error: while searching|error: patch failed|does not exist' | head -40 | sed 's/^/    /' >&2 || true
+		git am --abort || true
+		die "$(basename "$p") does not apply (failing hunk above); the tree stops at the previous patch"
+	fi
+	n=$((n + 1))
+done < <(series_patches)
+result "tree $WB_TREE: base $LINUX_VERSION + $n patch(es) in $(elapsed "$t0")"

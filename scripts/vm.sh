@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Boot build/kernel-$WB_VARIANT in qemu with the host root file system shared
+# read-only over virtio-9p, run the requested tests with test_progs in the
+# guest, then print the table (scripts/report.py). Exits non-zero on any
+# failed or missing test and on any kernel splat in the guest log.
+. "$(dirname "$0")/lib.sh"
+need qemu-system-x86_64 python3 timeout
+kout=$(kernel_out)
+sout=$(selftests_out)
+[ "${FULL:-0}" = 1 ] && sout=$sout-full
+img=$kout/arch/x86/boot/bzImage
+[ -f "$img" ] || die "no kernel image $img; run 'make kernel'"
+[ -x "$sout/test_progs" ] || die "no $sout/test_progs; run 'make selftests'"
+
+mapfile -t tests < <(wb_tests)
+run=$WB_OUT/run-$WB_VARIANT
+rm -rf "$run"
+mkdir -p "$run/res"
+# Guest timeout: per test and for the whole VM (boot + all tests).
+per_test=${WB_TEST_TIMEOUT:-600}
+vm_timeout=${WB_VM_TIMEOUT:-$((120 + ${#tests[@]} * per_test))}
+mem=${WB_VM_MEM:-4G}
+[ "$WB_VARIANT" = lean ] || mem=${WB_VM_MEM:-8G}
+
+# KVM only if it really boots a kernel: probe once per host kernel + qemu.
+accel=tcg
+probe=$WB_OUT/.kvm-probe-$(uname -r)-$(qemu-system-x86_64 --version | head -1 | awk '{print $4}')
+if [ -w /dev/kvm ] && [ "${WB_ACCEL:-}" != tcg ]; then
+	if [ ! -f "$probe" ]; then
+		log "probing whether KVM boots a kernel (once)"
+		if timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nographic -no-reboot \
+			-kernel "$img" -append "console=ttyS0 panic=-1 init=/nonexistent" 2>&1 |
+			grep -q 'Linux version'; then echo kvm >"$probe"; else echo tcg >"$probe"; fi
+	fi
+	accel=$(cat "$probe")
+fi
+[ -n "${WB_ACCEL:-}" ] && accel=$WB_ACCEL
+cpu=max
+[ "$accel" = kvm ] && cpu=host
+
+cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro panic=-1 nokaslr"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=262144"
+cmdline+=" init=$WB_ROOT/scripts/guest-init.sh wb.tests=$(IFS=,; echo "${tests[*]}")"
+cmdline+=" wb.out=$sout wb.timeout=$per_test ${WB_CMDLINE:-}"
+
+log "booting $WB_VARIANT kernel ($accel, 2 vCPUs, $mem) for ${#tests[@]} test(s), timeout ${vm_timeout}s"
+t0=$(now)
+set +e
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial "file:$run/console.log" \
+	-kernel "$img" -append "$cmdline" \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on \
+	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev local,id=res,path="$run/res",security_model=none \
+	-device virtio-9p-pci,fsdev=res,mount_tag=wbres </dev/null >"$run/qemu.log" 2>&1
+rc=$?
+set -e
+log "guest ran for $(elapsed "$t0") (qemu exit $rc)"
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo "[$stage] guest did not finish within ${vm_timeout}s and was killed; last console lines:" >&2
+	tail -n 40 "$run/console.log" | sed 's/^/    /' >&2
+fi
+[ -s "$run/qemu.log" ] && [ ! -f "$run/res/done" ] && sed 's/^/    qemu: /' "$run/qemu.log" >&2
+python3 "$WB_ROOT/scripts/report.py" --run "$run" --variant "$WB_VARIANT" --accel "$accel" \
+	--timed-out "$([ $rc = 124 ] || [ $rc = 137 ] && echo 1 || echo 0)" "${tests[@]}"
