@@ -13,5 +13,6 @@ mkdir -p "$WB_SERIES"
 rm -f "$WB_SERIES"/[0-9][0-9][0-9][0-9]-*.patch
 cp "$tmp"/*.patch "$WB_SERIES"/ 2>/dev/null || true
 rm -rf "$tmp"
+snapshot_series
 n=$(series_patches | wc -l)
 result "series/: $n patch(es)$( [ "$n" -gt 0 ] && echo ' + cover letter'); review with 'git -C $WB_ROOT diff --stat series/'"

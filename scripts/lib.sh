@@ -57,24 +57,43 @@ export_series() {
 		--subject-prefix="$WB_SUBJECT_PREFIX" -o "$dir" "$WB_BASE_TAG..HEAD" >/dev/null
 }
 
-# unexported_work: print what the tree holds that series/ does not (one
-# line each); print nothing when series/ is up to date.
+# The tree remembers what it was last synced with (made from, or exported
+# to) in .git/wb-exported/; work is unexported when the tree's own export
+# differs from that snapshot.
+snapshot_dir() { echo "$WB_TREE/.git/wb-exported"; }
+snapshot_series() {
+	rm -rf "$(snapshot_dir)"
+	mkdir -p "$(snapshot_dir)"
+	export_series "$(snapshot_dir)"
+}
+
+# diff_patches A B: one line per patch file that differs between two dirs.
+diff_patches() {
+	local a=$1 b=$2 f
+	for f in "$a"/*.patch; do
+		[ -e "$f" ] || continue
+		cmp -s "$f" "$b/${f##*/}" || echo "${f##*/} ($(sed -n 's/^Subject: //p' "$f" | head -1))"
+	done
+	for f in "$b"/*.patch; do
+		[ -e "$f" ] && [ ! -e "$a/${f##*/}" ] && echo "${f##*/} (gone)"
+	done
+	return 0
+}
+
+# unexported_work: print what the tree holds that was never exported (one
+# line each); print nothing when everything is in series/.
 unexported_work() {
-	local tmp f
+	local tmp
 	git -C "$WB_TREE" status --porcelain --untracked-files=normal | sed 's/^/uncommitted: /'
 	tmp=$(mktemp -d)
 	export_series "$tmp"
-	for f in "$tmp"/*.patch; do
-		[ -e "$f" ] || continue
-		cmp -s "$f" "$WB_SERIES/$(basename "$f")" ||
-			echo "not exported: $(basename "$f") ($(sed -n 's/^Subject: //p' "$f" | head -1))"
-	done
-	for f in "$WB_SERIES"/*.patch; do
-		[ -e "$f" ] || continue
-		[ -e "$tmp/$(basename "$f")" ] || echo "only in series/: $(basename "$f") (dropped or renamed in the tree)"
-	done
+	diff_patches "$tmp" "$(snapshot_dir)" | sed 's/^/not exported: /'
 	rm -rf "$tmp"
 }
+
+# series_changed: print the patches in which series/ differs from the
+# snapshot the tree was made from (git pull, checkout, hand edits).
+series_changed() { diff_patches "$WB_SERIES" "$(snapshot_dir)"; }
 
 # The tests a run builds and runs: $WB_TESTS or config/tests.list.
 wb_tests() {

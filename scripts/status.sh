@@ -12,4 +12,10 @@ if [ -n "$left" ]; then
 	result "tree has unexported work ($n commit(s) on $WB_BASE_TAG); run 'make export'"
 	exit 1
 fi
+changed=$(series_changed)
+if [ -n "$changed" ]; then
+	printf '%s\n' "$changed" | sed 's|^|series/ differs from the tree: |'
+	result "series/ changed since the tree was made; run 'make tree'"
+	exit 1
+fi
 result "tree clean: $n commit(s) on $WB_BASE_TAG, all exported to series/"

@@ -5,12 +5,17 @@
 . "$(dirname "$0")/lib.sh"
 need git
 
-if [ -d "$WB_TREE/.git" ]; then
+if [ -d "$WB_TREE/.git" ] && [ "${FORCE:-0}" != 1 ]; then
 	left=$(unexported_work)
 	if [ -n "$left" ]; then
 		printf '%s\n' "$left" | sed "s/^/[$stage]   /" >&2
-		die "$WB_TREE holds work that series/ does not have (listed above); run 'make export' and commit series/, or drop it with 'make tree FORCE=1'"
+		die "$WB_TREE holds work that series/ does not have (listed above); run 'make export' and commit series/, or throw it away with 'make tree FORCE=1'"
 	fi
+	if [ -z "$(series_changed)" ]; then
+		result "tree $WB_TREE is up to date with series/ ($(git -C "$WB_TREE" rev-list --count "$WB_BASE_TAG..HEAD") patch(es)); FORCE=1 recreates it"
+		exit 0
+	fi
+	log "series/ changed since the tree was made; recreating it"
 fi
 if [ -e "$WB_TREE" ] && [ "${FORCE:-0}" != 1 ] && [ ! -d "$WB_TREE/.git" ]; then
 	die "$WB_TREE exists but is not a git tree; move it away"
@@ -59,4 +64,5 @@ while read -r p; do
 	fi
 	n=$((n + 1))
 done < <(series_patches)
+snapshot_series
 result "tree $WB_TREE: base $LINUX_VERSION + $n patch(es) in $(elapsed "$t0")"

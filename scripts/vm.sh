@@ -49,7 +49,7 @@ set +e
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
 	-nographic -no-reboot -nodefaults -serial "file:$run/console.log" \
 	-kernel "$img" -append "$cmdline" \
-	-fsdev local,id=root,path=/,security_model=none,readonly=on \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev local,id=res,path="$run/res",security_model=none \
 	-device virtio-9p-pci,fsdev=res,mount_tag=wbres </dev/null >"$run/qemu.log" 2>&1

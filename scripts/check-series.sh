@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Upstream-readiness checks on series/ (not on the scratch tree, which may
+# hold unexported work):
+#  1. mails: cover letter present, subjects "[PATCH bpf-next N/M]", numbered
+#     1..M, no template text, git send-email --dry-run accepts them;
+#  2. identity: From: and Signed-off-by: are the sender's git identity;
+#  3. scripts/checkpatch.pl --strict is clean on every patch;
+#  4. bisectability: every commit compiles kernel/bpf/ (lean config), in a
+#     separate worktree so the scratch tree is untouched.
+. "$(dirname "$0")/lib.sh"
+need_tree
+need git perl
+mapfile -t patches < <(series_patches)
+m=${#patches[@]}
+if [ "$m" = 0 ]; then
+	result "series/ is empty (base only): nothing to check"
+	exit 0
+fi
+fail=0
+bad() { printf '[%s]   FAIL %s\n' "$stage" "$*" >&2; fail=$((fail + 1)); }
+
+# 1. mail format
+cover=$WB_SERIES/0000-cover-letter.patch
+prefix_re="\\[${WB_SUBJECT_PREFIX}( v[0-9]+)? "
+if [ ! -f "$cover" ]; then
+	bad "0000-cover-letter.patch missing (export with 'make export')"
+else
+	grep -q "^Subject: ${prefix_re}0/$m\\]" "$cover" || bad "cover letter subject is not [$WB_SUBJECT_PREFIX 0/$m]"
+	grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover" && bad "cover letter still has the format-patch template (set the branch description)"
+fi
+i=0
+for p in "${patches[@]}"; do
+	i=$((i + 1))
+	grep -q "^Subject: ${prefix_re}$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
+done
+if git send-email --help >/dev/null 2>&1; then
+	git send-email --dry-run --confirm=never --suppress-cc=all --to=bpf@vger.kernel.org \
+		--smtp-server=/bin/true "$cover" "${patches[@]}" >"$WB_OUT/send-email.log" 2>&1 ||
+		bad "git send-email --dry-run rejected the series (see $WB_OUT/send-email.log)"
+else
+	bad "git send-email is not installed (apt-get install git-email; make deps does it)"
+fi
+
+# 2. identity: no invented names
+me="$(git config user.name) <$(git config user.email)>"
+[ "$me" != " <>" ] || die "no git identity (git config user.name/user.email): the sender's identity signs the series"
+for p in "${patches[@]}"; do
+	from=$(sed -n 's/^From: //p' "$p" | head -1)
+	[ "$from" = "$me" ] || bad "${p##*/}: author '$from' is not the sender '$me'"
+	grep -qxF "Signed-off-by: $me" "$p" || bad "${p##*/}: no 'Signed-off-by: $me'"
+	grep '^Signed-off-by:' "$p" | grep -vxF "Signed-off-by: $me" | sed "s/^/${p##*/}: other sign-off: /" |
+		while read -r l; do bad "$l"; done
+done
+
+# 3. checkpatch --strict
+for p in "${patches[@]}"; do
+	out=$(cd "$WB_TREE" && ./scripts/checkpatch.pl --strict --no-summary --quiet "$p" 2>&1) ||
+		{ bad "${p##*/}: checkpatch --strict:"; printf '%s\n' "$out" | sed 's/^/        /' >&2; }
+done
+
+# 4. every commit compiles kernel/bpf/
+kcfg=$(kernel_out lean)/.config
+[ -f "$kcfg" ] || die "bisectability check needs a configured lean kernel; run 'make kernel' first"
+wt=$WB_OUT/bisect-tree
+obj=$WB_OUT/bisect-obj
+if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
+	git -C "$WB_TREE" worktree prune
+	git -C "$WB_TREE" worktree add -q --detach "$wt" "$WB_BASE_TAG"
+fi
+git -C "$wt" am --abort >/dev/null 2>&1 || true
+git -C "$wt" checkout -q --detach "$WB_BASE_TAG"
+git -C "$wt" clean -qfdx
+mkdir -p "$obj"
+cp "$kcfg" "$obj/.config"
+bmake() { make -C "$wt" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" -j"$WB_JOBS" "$@"; }
+bmake -s olddefconfig >/dev/null
+t0=$(now)
+i=0
+for p in "${patches[@]}"; do
+	i=$((i + 1))
+	if ! git -C "$wt" am -q --committer-date-is-author-date "$p" >"$obj/am.log" 2>&1; then
+		bad "${p##*/} does not apply ($(head -3 "$obj/am.log" | tr '\n' ' '))"
+		break
+	fi
+	subj=$(git -C "$wt" log -1 --format=%s)
+	log "[$i/$m] building kernel/bpf/ at: $subj"
+	if ! bmake kernel/bpf/ >"$obj/build-$i.log" 2>&1; then
+		bad "commit $i/$m '$subj' (${p##*/}) does not compile kernel/bpf/:"
+		grep -E -A5 'error:' "$obj/build-$i.log" | head -30 | sed 's/^/        /' >&2
+	fi
+done
+log "bisect build of $m commit(s) took $(elapsed "$t0")"
+
+if [ "$fail" -gt 0 ]; then
+	result "$fail problem(s) in series/ (listed above)"
+	exit 1
+fi
+result "series/ OK: $m patch(es) + cover letter, sender '$me', checkpatch --strict clean, every commit builds kernel/bpf/"
