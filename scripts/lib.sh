@@ -8,8 +8,9 @@ WB_OUT=${WB_OUT:-$WB_ROOT/build}
 WB_SERIES=${WB_SERIES:-$WB_ROOT/series}
 WB_VARIANT=${WB_VARIANT:-lean}
 WB_JOBS=${WB_JOBS:-$(($(nproc) + 1))}
+# WB_BASE_ENV selects another pin file (used to test the version checks).
 # shellcheck source=../config/base.env
-. "$WB_ROOT/config/base.env"
+. "${WB_BASE_ENV:-$WB_ROOT/config/base.env}"
 
 export CCACHE_BASEDIR=$WB_ROOT CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 export LLVM_SUFFIX=-22

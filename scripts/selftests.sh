@@ -53,8 +53,10 @@ set_id=$(ls "$dst/prog_tests" | md5sum | cut -c1-12)
 [ "$(cat "$out/.wb-set" 2>/dev/null)" = "$set_id" ] || rm -f "$dst/prog_tests/tests.h"
 
 log "building test_progs + test kmods for $what (-j$WB_JOBS)"
-if ! make -C "$dst" -j"$WB_JOBS" O="$kout" OUTPUT="$out" VMLINUX_BTF="$kout/vmlinux" \
-	CC="ccache gcc" HOSTCC="ccache gcc" CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 \
+# No ccache here: its CCACHE_BASEDIR path rewriting breaks the .d files of
+# rules that cd into the output directory.
+if ! CCACHE_BASEDIR= make -C "$dst" -j"$WB_JOBS" O="$kout" OUTPUT="$out" VMLINUX_BTF="$kout/vmlinux" \
+	CC=gcc HOSTCC=gcc CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 \
 	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" >"$out/build.log" 2>&1; then
 	grep -E -B3 -A8 'error:|Error [0-9]|No rule' "$out/build.log" | head -80 >&2
 	die "selftests build failed (full log: $out/build.log)"

@@ -31,9 +31,13 @@ cd "$WB_TREE"
 git init -q -b main
 # Deterministic base commit so that commit ids are reproducible.
 export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+# Debian's .gitignore ignores everything new at the top level ("/*"),
+# which would hide new files from 'make status'; drop that packaging block.
+sed -i '/^# Debian packaging: ignore everything at the top level/,/^!\/debian\/$/d' .gitignore
+sed -i '${/^#$/d}' .gitignore
 git add -A -f
 git commit -q -m "Linux $LINUX_VERSION ($LINUX_PKG $(cut -d' ' -f1 "$base/.wb-base"))" \
-	-m "Unmodified base from $LINUX_TARBALL, sha256 $(cut -d' ' -f2 "$base/.wb-base")."
+	-m "Base from $LINUX_TARBALL, sha256 $(cut -d' ' -f2 "$base/.wb-base"); only Debian's top-level ignore-all block is dropped from .gitignore."
 git tag -f "$WB_BASE_TAG" >/dev/null
 unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 # The workbench's pruned selftests copy lives inside the tree (relative
