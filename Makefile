@@ -47,6 +47,9 @@ check-series:
 ## vmtest          the tree's own tools/testing/selftests/bpf/vmtest.sh with a local rootfs
 vmtest:
 	@$(S)/vmtest.sh
+## wb-selftest     show that each failure mode of the workbench fails loudly
+wb-selftest:
+	@$(S)/wb-selftest.sh
 
 clean:
 	rm -rf build

@@ -61,7 +61,7 @@ while read -r p; do
 	[ -n "$p" ] || continue
 	if ! git am -q --committer-date-is-author-date "$p" >/tmp/wb-am.log 2>&1; then
 		log "patch $(basename "$p") does not apply on $(git log -1 --format=%s):"
-		sed 's/^/    /' /tmp/wb-am.log >&2
+		grep -vE '^(hint:|When you have|If you prefer|To restore)' /tmp/wb-am.log | sed 's/^/    /' >&2
 		git apply --check --verbose "$p" 2>&1 | grep -E -A12 'error: while searching|error: patch failed|does not exist' | head -40 | sed 's/^/    /' >&2 || true
 		git am --abort || true
 		die "$(basename "$p") does not apply (failing hunk above); the tree stops at the previous patch"

@@ -37,8 +37,7 @@ mkpatch() { # mkpatch OUT FILE SED-EXPR SUBJECT
 	rm -rf "$d" && mkdir -p "$d"
 	git -C "$WB_TREE" show "$WB_BASE_TAG:$2" >"$d/a"
 	sed "$3" "$d/a" >"$d/b"
-	git -C "$WB_TREE" diff --no-index --src-prefix=a/"$(dirname "$2")"/ --dst-prefix=b/"$(dirname "$2")"/ \
-		"$d/a" "$d/b" | sed "s#a/$(dirname "$2")/$d/a#a/$2#; s#b/$(dirname "$2")/$d/b#b/$2#" >"$d/diff" || true
+	diff -u --label "a/$2" --label "b/$2" "$d/a" "$d/b" >"$d/diff" || true
 	{ printf 'From: %s <%s>\nSubject: [PATCH] %s\n\n%s\n\nSigned-off-by: %s <%s>\n---\n' \
 		"$(git config user.name)" "$(git config user.email)" "$4" "$4" \
 		"$(git config user.name)" "$(git config user.email)"; cat "$d/diff"; } >"$1"

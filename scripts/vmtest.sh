@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Run the tree's own tools/testing/selftests/bpf/vmtest.sh, the way
+# maintainers run a series, with a rootfs built here (-l; vmtest.sh cannot
+# download one on this network). vmtest.sh configures and builds its own
+# kernel from the selftests config (config + config.vm + config.x86_64) and
+# the whole selftests suite: hours on 2 cores under TCG; not part of 'make test'.
+#
+# Two local adaptations, both outside the tree:
+#  - the rootfs: Debian bookworm (debootstrap, minbase) with a busybox-style
+#    init that runs /etc/rcS.d/S* as the libbpf CI images do;
+#  - qemu: vmtest.sh passes -enable-kvm -cpu host; when KVM cannot boot a
+#    kernel (probe from vm.sh) a wrapper earlier in PATH drops both.
+# usage: make vmtest [VMTEST_CMD="./test_progs -a map_kptr"]
+. "$(dirname "$0")/lib.sh"
+need_tree
+need debootstrap zstd qemu-system-x86_64 sudo mkfs.ext4
+dir=$WB_OUT/vmtest
+rootfs=$dir/rootfs.tar.zst
+mkdir -p "$dir"
+t0=$(now)
+if [ ! -f "$rootfs" ]; then
+	log "building the rootfs with debootstrap (once)"
+	rm -rf "$dir/root"
+	debootstrap --variant=minbase --include=busybox,libelf1,zlib1g,libzstd1,libcap2,iproute2,kmod,procps,ethtool,iptables,openssl,python3 \
+		bookworm "$dir/root" http://deb.debian.org/debian >"$dir/debootstrap.log" 2>&1 ||
+		die "debootstrap failed (see $dir/debootstrap.log)"
+	mkdir -p "$dir/root/etc/rcS.d"
+	cat >"$dir/root/sbin/init" <<'EOS'
+#!/bin/sh
+mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp; mount -t bpf bpf /sys/fs/bpf; mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null; ip link set lo up
+for s in /etc/rcS.d/S*; do [ -x "$s" ] && "$s"; done
+poweroff -f
+EOS
+	chmod +x "$dir/root/sbin/init"
+	tar -C "$dir/root" -c . | zstd -q -T0 -o "$rootfs"
+	rm -rf "$dir/root"
+fi
+mkdir -p "$dir/bin"
+probe=$(ls "$WB_OUT"/.kvm-probe-* 2>/dev/null | head -1)
+if [ -z "$probe" ] || [ "$(cat "$probe")" != kvm ]; then
+	cat >"$dir/bin/qemu-system-x86_64" <<'EOS'
+#!/bin/bash
+# KVM cannot boot a kernel here: run vmtest.sh's qemu under TCG.
+args=()
+for a in "$@"; do
+	case $a in -enable-kvm) ;; host) args+=(max) ;; *) args+=("$a") ;; esac
+done
+exec /usr/bin/qemu-system-x86_64 -accel tcg -smp 2 "${args[@]}"
+EOS
+	chmod +x "$dir/bin/qemu-system-x86_64"
+fi
+cmd=${VMTEST_CMD:-./test_progs -a $(wb_tests | grep -v '^wb_' | paste -sd, -)}
+log "running vmtest.sh -l $rootfs -- $cmd (builds its own kernel and selftests)"
+cd "$WB_TREE/tools/testing/selftests/bpf"
+PATH=$dir/bin:$PATH ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd
+result "vmtest.sh finished in $(elapsed "$t0")"
