@@ -25,13 +25,13 @@ prefix_re="\\[${WB_SUBJECT_PREFIX}( v[0-9]+)? "
 if [ ! -f "$cover" ]; then
 	bad "0000-cover-letter.patch missing (export with 'make export')"
 else
-	grep -q "^Subject: ${prefix_re}0/$m\\]" "$cover" || bad "cover letter subject is not [$WB_SUBJECT_PREFIX 0/$m]"
+	grep -qE "^Subject: ${prefix_re}0/$m\\]" "$cover" || bad "cover letter subject is not [$WB_SUBJECT_PREFIX 0/$m]"
 	grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover" && bad "cover letter still has the format-patch template (set the branch description)"
 fi
 i=0
 for p in "${patches[@]}"; do
 	i=$((i + 1))
-	grep -q "^Subject: ${prefix_re}$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
+	grep -qE "^Subject: ${prefix_re}$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
 done
 if git send-email --help >/dev/null 2>&1; then
 	git send-email --dry-run --confirm=never --suppress-cc=all --to=bpf@vger.kernel.org \
@@ -45,11 +45,13 @@ fi
 me="$(git config user.name) <$(git config user.email)>"
 [ "$me" != " <>" ] || die "no git identity (git config user.name/user.email): the sender's identity signs the series"
 for p in "${patches[@]}"; do
-	from=$(sed -n 's/^From: //p' "$p" | head -1)
+	from=$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Author: //p;s/^Email: /</p' | paste -sd' ')
+	from="$from>"
 	[ "$from" = "$me" ] || bad "${p##*/}: author '$from' is not the sender '$me'"
 	grep -qxF "Signed-off-by: $me" "$p" || bad "${p##*/}: no 'Signed-off-by: $me'"
-	grep '^Signed-off-by:' "$p" | grep -vxF "Signed-off-by: $me" | sed "s/^/${p##*/}: other sign-off: /" |
-		while read -r l; do bad "$l"; done
+	while read -r l; do
+		[ "$l" = "Signed-off-by: $me" ] || bad "${p##*/}: other sign-off: $l"
+	done < <(grep '^Signed-off-by:' "$p")
 done
 
 # 3. checkpatch --strict

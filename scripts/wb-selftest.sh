@@ -77,7 +77,9 @@ for c in $cases; do
 				env WB_SERIES="$ser" WB_TREE="$tmp/tree" FORCE=1 "$WB_ROOT/scripts/tree.sh"
 		else
 			WB_SERIES="$ser" WB_TREE="$tmp/tree" FORCE=1 "$WB_ROOT/scripts/tree.sh" >/dev/null 2>&1 || true
-			WB_SERIES="$ser" WB_TREE="$tmp/tree" "$WB_ROOT/scripts/export.sh" >/dev/null 2>&1
+			git -C "$tmp/tree" config branch.main.description \
+				"$(printf 'bpf: demo series\n\nA series whose only patch breaks the build.')"
+			WB_SERIES="$ser" WB_TREE="$tmp/tree" "$WB_ROOT/scripts/export.sh"
 			mkdir -p "$tmp/out/kernel-lean"
 			cp "$(kernel_out lean)/.config" "$tmp/out/kernel-lean/.config"
 			expect "$c" "commit 1/1 'bpf: demo patch that does not compile'.*does not compile kernel/bpf/" -- \
