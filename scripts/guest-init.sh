@@ -8,7 +8,11 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-for d in /tmp /run /dev/shm; do mount -t tmpfs -o mode=1777 tmpfs "$d"; done
+mount -t tmpfs -o mode=1777 tmpfs /run
+# The host's /tmp (where a checkout may live) disappears under the guest's
+# tmpfs: keep the host root reachable at /run/host.
+mkdir -p /run/host && mount --bind / /run/host
+for d in /tmp /dev/shm; do mount -t tmpfs -o mode=1777 tmpfs "$d"; done
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t bpf bpffs /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
@@ -27,6 +31,7 @@ res=/run/wbres
 echo "wb-guest: $(uname -r), $(nproc) CPUs, tests: $tests"
 # test_progs writes into its directory: run it from a tmpfs copy.
 mkdir -p /tmp/tp
+out=/run/host$out
 (cd "$out" && find . -maxdepth 1 \( -type f -o -type l \) ! -name '*.o' ! -name '*.d' \
 	! -name '*.skel.h' ! -name '*.log' -exec cp -a {} /tmp/tp/ \;
  cp -a "$out"/*.bpf.o /tmp/tp/ 2>/dev/null; cp -a "$out/tools" /tmp/tp/ 2>/dev/null) || true
