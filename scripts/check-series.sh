@@ -54,10 +54,18 @@ for p in "${patches[@]}"; do
 	done < <(grep '^Signed-off-by:' "$p")
 done
 
-# 3. checkpatch --strict
+# 3. checkpatch --strict. Its "does MAINTAINERS need updating?" warning on
+#    new files is a heuristic; check instead that get_maintainer.pl finds a
+#    list for each new file.
 for p in "${patches[@]}"; do
-	out=$(cd "$WB_TREE" && ./scripts/checkpatch.pl --strict --no-summary --quiet "$p" 2>&1) ||
+	out=$(cd "$WB_TREE" && ./scripts/checkpatch.pl --strict --no-summary --quiet \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1) ||
 		{ bad "${p##*/}: checkpatch --strict:"; printf '%s\n' "$out" | sed 's/^/        /' >&2; }
+	while read -r f; do
+		(cd "$WB_TREE" && ./scripts/get_maintainer.pl --no-git --no-rolestats -f "$(dirname "$f")" 2>/dev/null) |
+			grep -q '@vger.kernel.org' || bad "${p##*/}: no MAINTAINERS entry covers new file $f"
+	done < <(sed -n 's|^+++ b/||p' "$p" | while read -r f; do
+		grep -q "^--- /dev/null" < <(grep -B1 -F "+++ b/$f" "$p") && echo "$f"; done)
 done
 
 # 4. every commit compiles kernel/bpf/
