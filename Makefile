@@ -47,6 +47,9 @@ check-series:
 ## vmtest          the tree's own tools/testing/selftests/bpf/vmtest.sh with a local rootfs
 vmtest:
 	@$(S)/vmtest.sh
+## teeth           the NMI test must fail on a kernel without the in_nmi() branch
+teeth:
+	@$(S)/teeth.sh
 ## wb-selftest     show that each failure mode of the workbench fails loudly
 wb-selftest:
 	@$(S)/wb-selftest.sh
