@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm run test all check-series vmtest teeth bench clean
+	vm test check-series vmtest teeth wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
