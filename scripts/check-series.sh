@@ -58,7 +58,8 @@ done
 #    new files is a heuristic; check instead that get_maintainer.pl finds a
 #    list for each new file.
 for p in "${patches[@]}"; do
-	out=$(cd "$WB_TREE" && ./scripts/checkpatch.pl --strict --no-summary --quiet \
+	# /usr/bin first: spdxcheck.py needs python3-ply, which pyenv pythons lack.
+	out=$(cd "$WB_TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-summary --quiet \
 		--ignore FILE_PATH_CHANGES "$p" 2>&1) ||
 		{ bad "${p##*/}: checkpatch --strict:"; printf '%s\n' "$out" | sed 's/^/        /' >&2; }
 	while read -r f; do
