@@ -3,11 +3,13 @@
 # branch of bpf_obj_release_kptrs() removed (the destructor then runs inline
 # in NMI, as if the series only restored the pre-a3a81d247651 behaviour),
 # run the NMI exerciser on it, and expect it to fail on "dtor calls in NMI".
-# The broken variant lives in build/teeth-tree (a git worktree); it is never
+# The broken variant lives in build/teeth/linux (a git worktree); it is never
 # exported or committed.
 . "$(dirname "$0")/lib.sh"
 need_tree
-wt=$WB_OUT/teeth-tree
+# Same layout as linux/ + build/ (tree at X/linux, build in X/build) so that
+# ccache hits for every file the sed does not touch.
+wt=$WB_OUT/teeth/linux
 git -C "$WB_TREE" worktree prune
 if [ ! -e "$wt/.git" ]; then
 	git -C "$WB_TREE" worktree add -q --detach "$wt" HEAD
@@ -21,15 +23,16 @@ grep -q '^		if (!in_nmi()) {$' "$f" ||
 sed -i 's|^		if (!in_nmi()) {$|		if (true) { /* teeth: in_nmi() branch removed */|' "$f"
 git -C "$wt" diff --stat >&2
 tests=${WB_TESTS:-kptr_release}
-export WB_TREE=$wt WB_VARIANT=teeth WB_TESTS=$tests
+log=$WB_OUT/teeth.log
+export WB_TREE=$wt WB_OUT=$WB_OUT/teeth/build WB_VARIANT=teeth WB_TESTS=$tests
 "$WB_ROOT/scripts/kernel.sh"
 "$WB_ROOT/scripts/selftests.sh"
 set +e
-"$WB_ROOT/scripts/vm.sh" | tee "$WB_OUT/teeth.log"
+"$WB_ROOT/scripts/vm.sh" | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-if [ "$rc" != 0 ] && grep -q 'dtor calls in NMI' "$WB_OUT/teeth.log"; then
-	grep -E 'dtor calls in NMI.*(FAIL|unexpected)|SPLAT' "$WB_OUT/teeth.log" | head -5 >&2
+if [ "$rc" != 0 ] && grep -q 'dtor calls in NMI' "$log"; then
+	grep -E 'dtor calls in NMI.*(FAIL|unexpected)|SPLAT' "$log" | head -5 >&2
 	result "teeth OK: without the in_nmi() branch the NMI test fails ('dtor calls in NMI')"
 	exit 0
 fi
