@@ -34,7 +34,7 @@ kernel_out() { echo "$WB_OUT/kernel-${1:-$WB_VARIANT}"; }
 selftests_out() { echo "$WB_OUT/selftests-${1:-$WB_VARIANT}"; }
 
 need_tree() {
-	[ -d "$WB_TREE/.git" ] || die "no kernel tree at $WB_TREE; run 'make tree' first"
+	[ -e "$WB_TREE/.git" ] || die "no kernel tree at $WB_TREE; run 'make tree' first"
 }
 
 # --- series <-> tree ---------------------------------------------------------
