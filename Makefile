@@ -38,8 +38,9 @@ selftests-full:
 vm:
 	@$(S)/vm.sh
 ## test            everything from a fresh clone: deps, tree, kernel, selftests, vm
+##                 (the tree follows series/ unless it holds unexported work)
 test: deps
-	@[ -d linux/.git ] || $(S)/tree.sh
+	@WB_KEEP_UNEXPORTED=1 $(S)/tree.sh
 	@$(S)/kernel.sh && $(S)/selftests.sh && $(S)/vm.sh
 ## check-series    checkpatch --strict, per-commit build of kernel/bpf/, mail format
 check-series:

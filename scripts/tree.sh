@@ -7,6 +7,10 @@ need git
 
 if [ -d "$WB_TREE/.git" ] && [ "${FORCE:-0}" != 1 ]; then
 	left=$(unexported_work)
+	if [ -n "$left" ] && [ "${WB_KEEP_UNEXPORTED:-0}" = 1 ]; then
+		result "keeping $WB_TREE as it is: it holds work not in series/ (make status lists it)"
+		exit 0
+	fi
 	if [ -n "$left" ]; then
 		printf '%s\n' "$left" | sed "s/^/[$stage]   /" >&2
 		die "$WB_TREE holds work that series/ does not have (listed above); run 'make export' and commit series/, or throw it away with 'make tree FORCE=1'"
