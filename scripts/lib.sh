@@ -56,6 +56,9 @@ export_series() {
 	git -C "$WB_TREE" format-patch -q --zero-commit --no-signature \
 		--cover-letter --cover-from-description=subject \
 		--subject-prefix="$WB_SUBJECT_PREFIX" -o "$dir" "$WB_BASE_TAG..HEAD" >/dev/null
+	# format-patch dates the cover letter "now": use the last patch's date.
+	sed -i "0,/^Date: .*/s//Date: $(git -C "$WB_TREE" log -1 --format=%aD HEAD)/" \
+		"$dir/0000-cover-letter.patch"
 }
 
 # The tree remembers what it was last synced with (made from, or exported

@@ -3,7 +3,7 @@
 # tree's tools/testing/selftests/bpf against build/kernel-$WB_VARIANT.
 #
 # The build runs in a copy of the selftests directory inside the tree
-# (tools/testing/selftests/.wb-bpf, excluded from git), so that the
+# (tools/testing/selftests/.wb-bpf-<variant>, excluded from git), so that the
 # workbench's own tests (selftests/ in this repo) can be added and, by
 # default, prog_tests/ and progs/ pruned to what the requested tests need.
 # FULL=1 keeps every test (make selftests-full).
@@ -14,10 +14,17 @@ kout=$(kernel_out)
 [ -f "$kout/vmlinux" ] && [ -f "$kout/Module.symvers" ] ||
 	die "no kernel build in $kout; run 'make kernel' (WB_VARIANT=$WB_VARIANT) first"
 src=$WB_TREE/tools/testing/selftests/bpf
-dst=$WB_TREE/tools/testing/selftests/.wb-bpf
 out=$(selftests_out)
 [ "${FULL:-0}" = 1 ] && out=$out-full
+# One copy per build: test_kmods/ is built in place, and a bpf_testmod.ko
+# built against another kernel (e.g. KASAN) must never be picked up.
+dst=$WB_TREE/tools/testing/selftests/.wb-bpf-${out##*/selftests-}
+grep -qxF '/tools/testing/selftests/.wb-bpf*/' "$(git -C "$WB_TREE" rev-parse --path-format=absolute --git-common-dir)/info/exclude" ||
+	echo '/tools/testing/selftests/.wb-bpf*/' >>"$(git -C "$WB_TREE" rev-parse --path-format=absolute --git-common-dir)/info/exclude"
+# Make's .d files in $out name the copy's paths: start over if it moved.
+[ "$(cat "$out/.wb-src" 2>/dev/null)" = "$dst" ] || rm -rf "$out"
 mkdir -p "$out"
+echo "$dst" >"$out/.wb-src"
 
 t0=$(now)
 # Mirror the selftests sources; protect what the build generates in place.

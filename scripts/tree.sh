@@ -46,7 +46,7 @@ git tag -f "$WB_BASE_TAG" >/dev/null
 unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 # The workbench's pruned selftests copy lives inside the tree (relative
 # paths in the selftests Makefile); keep it out of git status.
-echo "/tools/testing/selftests/.wb-bpf/" >>.git/info/exclude
+echo "/tools/testing/selftests/.wb-bpf*/" >>.git/info/exclude
 
 cover=$WB_SERIES/0000-cover-letter.patch
 if [ -f "$cover" ]; then
