@@ -16,7 +16,7 @@ need_tree
 need debootstrap zstd qemu-system-x86_64 sudo mkfs.ext4
 dir=$WB_OUT/vmtest
 rootfs=$dir/rootfs.tar.zst
-mkdir -p "$dir"
+mkdir -p "$dir" "$dir/kbuild"
 t0=$(now)
 if [ ! -f "$rootfs" ]; then
 	log "building the rootfs with debootstrap (once)"
@@ -54,5 +54,7 @@ fi
 cmd=${VMTEST_CMD:-./test_progs -a $(wb_tests | grep -v '^wb_' | paste -sd, -)}
 log "running vmtest.sh -l $rootfs -- $cmd (builds its own kernel and selftests)"
 cd "$WB_TREE/tools/testing/selftests/bpf"
-PATH=$dir/bin:$PATH ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd
+# O=: the kernel is built out of tree; an in-tree build would make every
+# later 'make kernel' (O=build/kernel-*) refuse the unclean source tree.
+PATH=$dir/bin:$PATH O=$dir/kbuild ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd
 result "vmtest.sh finished in $(elapsed "$t0")"
