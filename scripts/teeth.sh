@@ -14,8 +14,8 @@ git -C "$WB_TREE" worktree prune
 if [ ! -e "$wt/.git" ]; then
 	git -C "$WB_TREE" worktree add -q --detach "$wt" HEAD
 else
-	git -C "$wt" checkout -q --detach "$(git -C "$WB_TREE" rev-parse HEAD)"
-	git -C "$wt" checkout -q -- .
+	# Drop the previous run's edit and follow the tree's HEAD.
+	git -C "$wt" reset -q --hard "$(git -C "$WB_TREE" rev-parse HEAD)"
 fi
 f=$wt/kernel/bpf/syscall.c
 grep -q '^		if (!in_nmi()) {$' "$f" ||
