@@ -33,6 +33,11 @@ cp -a "$base" "$WB_TREE"
 rm -f "$WB_TREE/.wb-base"
 cd "$WB_TREE"
 git init -q -b main
+# Commits here are scratch: mails take their author from the patches and
+# check-series demands the sender's identity. Without a global identity
+# (a bare CI machine), give this repo a tool identity so git am works.
+git config user.email >/dev/null || git config user.email "workbench@localhost"
+git config user.name >/dev/null || git config user.name "scratch tree"
 # Deterministic base commit so that commit ids are reproducible.
 export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
 # Debian's .gitignore ignores everything new at the top level ("/*"),
