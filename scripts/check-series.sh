@@ -83,8 +83,7 @@ git -C "$wt" checkout -q --detach "$WB_BASE_TAG"
 git -C "$wt" clean -qfdx
 mkdir -p "$obj"
 cp "$kcfg" "$obj/.config"
-bmake() { make -C "$wt" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" -j"$WB_JOBS" "$@"; }
-bmake -s olddefconfig >/dev/null
+kmake "$wt" "$obj" -s olddefconfig >/dev/null
 t0=$(now)
 i=0
 for p in "${patches[@]}"; do
@@ -95,7 +94,7 @@ for p in "${patches[@]}"; do
 	fi
 	subj=$(git -C "$wt" log -1 --format=%s)
 	log "[$i/$m] building kernel/bpf/ at: $subj"
-	if ! bmake kernel/bpf/ >"$obj/build-$i.log" 2>&1; then
+	if ! kmake "$wt" "$obj" kernel/bpf/ >"$obj/build-$i.log" 2>&1; then
 		bad "commit $i/$m '$subj' (${p##*/}) does not compile kernel/bpf/:"
 		grep -E -A5 'error:' "$obj/build-$i.log" | head -30 | sed 's/^/        /' >&2
 	fi

@@ -11,15 +11,14 @@ frags=("$WB_TREE/kernel/configs/kvm_guest.config"
 [ "$WB_VARIANT" = lean ] || frags+=("$WB_ROOT/config/$WB_VARIANT.config")
 for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f missing (WB_VARIANT=$WB_VARIANT?)"; done
 
-kmake() { make -C "$WB_TREE" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$WB_JOBS" "$@"; }
 
 t0=$(now)
 log "configuring $WB_VARIANT: tinyconfig + ${frags[*]##*/}"
 cfgdir=$(mktemp -d)
-kmake -s KCONFIG_CONFIG="$cfgdir/.config" tinyconfig >/dev/null
+kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" tinyconfig >/dev/null
 "$WB_TREE/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" >"$cfgdir/merge.log" 2>&1 ||
 	{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed"; }
-kmake -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
+kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
 # Every option a fragment asks for must survive olddefconfig.
 lost=$(cat "${frags[@]:1}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
 	while read -r l; do grep -qxF "$l" "$cfgdir/.config" || { [ "${l#\# }" != "$l" ] && ! grep -q "^${l:2:-11}=" "$cfgdir/.config"; } || echo "$l"; done)
@@ -31,7 +30,7 @@ cmp -s "$cfgdir/.config" "$out/.config" || cp "$cfgdir/.config" "$out/.config"
 rm -rf "$cfgdir"
 
 log "building vmlinux, bzImage and modules with -j$WB_JOBS (ccache)"
-if ! kmake bzImage modules >"$out/build.log" 2>&1; then
+if ! kmake "$WB_TREE" "$out" bzImage modules >"$out/build.log" 2>&1; then
 	grep -E -B2 -A6 'error:|Error [0-9]' "$out/build.log" | head -60 >&2
 	die "kernel build failed (full log: $out/build.log)"
 fi

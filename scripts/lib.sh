@@ -30,6 +30,14 @@ need() {
 now() { date +%s; }
 elapsed() { local s=$(($(now) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
+# kmake TREE OUT ARGS...: kbuild with the one set of compiler flags every
+# kernel build here uses (the same CC/HOSTCC keeps ccache and make happy).
+kmake() {
+	local tree=$1 out=$2
+	shift 2
+	make -C "$tree" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$WB_JOBS" "$@"
+}
+
 kernel_out() { echo "$WB_OUT/kernel-${1:-$WB_VARIANT}"; }
 selftests_out() { echo "$WB_OUT/selftests-${1:-$WB_VARIANT}"; }
 
