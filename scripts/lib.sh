@@ -115,3 +115,18 @@ wb_tests() {
 		sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk 'NF { print $1 }'
 	fi
 }
+
+# scratch_worktree DIR REV: a detached worktree of the tree at DIR, reset to
+# REV (a previous run's edits are dropped). Used for trees that are built
+# and run but never exported (teeth, bench). Keep DIR at X/linux with the
+# build in X/build: ccache then hits for every file that is the same.
+scratch_worktree() {
+	local dir=$1 rev
+	rev=$(git -C "$WB_TREE" rev-parse "$2")
+	git -C "$WB_TREE" worktree prune
+	if [ ! -e "$dir/.git" ]; then
+		git -C "$WB_TREE" worktree add -q --detach "$dir" "$rev"
+	else
+		git -C "$dir" reset -q --hard "$rev"
+	fi
+}

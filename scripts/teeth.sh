@@ -10,13 +10,7 @@ need_tree
 # Same layout as linux/ + build/ (tree at X/linux, build in X/build) so that
 # ccache hits for every file the sed does not touch.
 wt=$WB_OUT/teeth/linux
-git -C "$WB_TREE" worktree prune
-if [ ! -e "$wt/.git" ]; then
-	git -C "$WB_TREE" worktree add -q --detach "$wt" HEAD
-else
-	# Drop the previous run's edit and follow the tree's HEAD.
-	git -C "$wt" reset -q --hard "$(git -C "$WB_TREE" rev-parse HEAD)"
-fi
+scratch_worktree "$wt" HEAD
 f=$wt/kernel/bpf/syscall.c
 grep -q '^		if (!in_nmi()) {$' "$f" ||
 	die "no 'if (!in_nmi())' branch in bpf_obj_release_kptrs() at $(git -C "$wt" log -1 --format=%s); is the series applied?"

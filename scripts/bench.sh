@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench: build the base kernel (wb-base) and the patched kernel (the
+# tree's HEAD) with the same lean config, run the workbench benchmark
+# (selftests/prog_tests/wb_bench.c) on each in turn, and print them side by
+# side (scripts/bench-report.py), followed by the instructions the series
+# adds to the map update/delete paths (scripts/zerocost.sh).
+# Both trees are scratch worktrees in build/bench/{base,patched}/linux.
+. "$(dirname "$0")/lib.sh"
+need_tree
+[ -z "$(git -C "$WB_TREE" status --porcelain --untracked-files=no)" ] ||
+	log "note: the tree has uncommitted changes; the patched side is its HEAD without them"
+t0=$(now)
+for side in base patched; do
+	rev=HEAD
+	[ $side = base ] && rev=$WB_BASE_TAG
+	top=$WB_OUT/bench/$side
+	scratch_worktree "$top/linux" $rev
+	log "$side: $(git -C "$top/linux" log -1 --format='%h %s')"
+	(
+		export WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench
+		"$WB_ROOT/scripts/kernel.sh"
+		"$WB_ROOT/scripts/selftests.sh"
+		"$WB_ROOT/scripts/vm.sh" >"$top/vm.out" 2>&1 ||
+			{ cat "$top/vm.out" >&2; die "the benchmark failed on the $side kernel"; }
+	)
+	log "$side: $(tail -1 "$top/vm.out")"
+done
+report=$WB_OUT/bench/report.txt
+python3 "$WB_ROOT/scripts/bench-report.py" \
+	"$WB_OUT/bench/base/build/run-lean/res/wb_bench.log" \
+	"$WB_OUT/bench/patched/build/run-lean/res/wb_bench.log" | tee "$report"
+"$WB_ROOT/scripts/zerocost.sh" "$WB_OUT/bench/base/build/kernel-lean/vmlinux" \
+	"$WB_OUT/bench/patched/build/kernel-lean/vmlinux" "$WB_OUT/bench/patched/linux" | tee -a "$report"
+result "bench done in $(elapsed "$t0"); table in $report"
