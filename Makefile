@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest teeth wb-selftest clean
+	vm test check-series vmtest teeth bench wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ vmtest:
 ## teeth           the NMI test must fail on a kernel without the in_nmi() branch
 teeth:
 	@$(S)/teeth.sh
+## bench           base vs patched: map op cost, memory, NMI-to-dtor latency, objdump
+bench:
+	@$(S)/bench.sh
 ## wb-selftest     show that each failure mode of the workbench fails loudly
 wb-selftest:
 	@$(S)/wb-selftest.sh

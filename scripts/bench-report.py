@@ -3,8 +3,10 @@
 
 usage: bench-report.py BASE_LOG PATCHED_LOG
 
-Reads the "BENCH <key> <value>" lines test_progs printed in each guest;
-repeated keys are runs of the same measurement (median, min-max shown).
+Reads the "BENCH <key> <value>" lines test_progs printed in each guest
+(a log may hold several boots); repeated keys are runs of the same
+measurement (median, min-max shown), lat/us are latency samples
+(percentiles over all of them), other lat/ keys are counts (summed).
 """
 import re
 import statistics
@@ -36,16 +38,24 @@ def cell(v, fmt="%.1f"):
 
 
 out = []
-ops = [k for k in keys if k.startswith(("update/", "delete/"))]
+ops = [k for k in keys if k.startswith(("update/", "delete/", "lookup/"))]
 if ops:
     n = max(len(base.get(k, [])) for k in ops)
-    out.append("Map operations from a BPF program, ns/op, median (min-max) of %d runs; "
-               "TCG guest: compare columns, not absolute numbers" % n)
-    out.append("%-28s %-26s %-26s %7s" % ("op/map/value", "base", "patched", "ratio"))
+    out.append("Map operations from a BPF program, ns/op, median (min-max) of %d runs." % n)
+    out.append("TCG guest: compare columns, not absolute numbers. lookup/ is code the series")
+    out.append("does not touch: its ratio is how much faster or slower the patched image runs")
+    out.append("in the guest regardless of the series; 'vs lookup' divides by it.")
+    out.append("%-26s %-26s %-26s %6s %9s" % ("op/map/value", "base", "patched", "ratio",
+                                              "vs lookup"))
     for k in ops:
         b, p = base.get(k), patched.get(k)
-        ratio = "%.3f" % (med(p) / med(b)) if b and p else "-"
-        out.append("%-28s %-26s %-26s %7s" % (k, cell(b), cell(p), ratio))
+        ctl = "lookup/" + k.split("/", 1)[1]
+        cb, cp = base.get(ctl), patched.get(ctl)
+        ratio = med(p) / med(b) if b and p else None
+        norm = ratio / (med(cp) / med(cb)) if ratio and cb and cp else None
+        out.append("%-26s %-26s %-26s %6s %9s" % (k, cell(b), cell(p),
+                                                  "%.3f" % ratio if ratio else "-",
+                                                  "%.3f" % norm if norm else "-"))
     out.append("")
 
 mem = [k for k in keys if k.startswith("mem/")]
@@ -62,11 +72,21 @@ if mem:
         out.append("%-28s %12d %12d %10d %10.1f" % (k, b, p, p - b, (p - b) / entries))
     out.append("")
 
-lat = [k for k in keys if k.startswith("lat/")]
+def pct(v, q):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(len(v) * q))]
+
+
+lat = [k for k in keys if k.startswith("lat/") and k != "lat/us"]
 if lat:
-    out.append("NMI-to-destructor latency (bpf_ktime_get_ns in the guest; NMIs from sysrq-l)")
+    out.append("NMI-to-destructor latency, from the NMI program's update to the destructor's")
+    out.append("entry (bpf_ktime_get_ns in the guest; NMIs from sysrq-l; counts summed over boots)")
     out.append("%-28s %12s %12s" % ("", "base", "patched"))
     for k in lat:
         b, p = base.get(k), patched.get(k)
-        out.append("%-28s %12s %12s" % (k, cell(b, "%g"), cell(p, "%g")))
+        out.append("%-28s %12s %12s" % (k, "%d" % sum(b) if b else "-", "%d" % sum(p) if p else "-"))
+    for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0)):
+        b, p = base.get("lat/us"), patched.get("lat/us")
+        out.append("%-28s %12s %12s" % ("lat/%s_us" % name, "%.1f" % pct(b, q) if b else "-",
+                                         "%.1f" % pct(p, q) if p else "-"))
 print("\n".join(out))
