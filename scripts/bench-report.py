@@ -77,7 +77,7 @@ def pct(v, q):
     return v[min(len(v) - 1, int(len(v) * q))]
 
 
-lat = [k for k in keys if k.startswith("lat/") and k != "lat/us"]
+lat = [k for k in keys if k.startswith("lat/") and k not in ("lat/us", "lat/warmup_us", "lat/first_us")]
 if lat:
     out.append("NMI-to-destructor latency, from the NMI program's update to the destructor's")
     out.append("entry (bpf_ktime_get_ns in the guest; NMIs from sysrq-l; counts summed over boots)")
@@ -89,4 +89,12 @@ if lat:
         b, p = base.get("lat/us"), patched.get("lat/us")
         out.append("%-28s %12s %12s" % ("lat/%s_us" % name, "%.1f" % pct(b, q) if b else "-",
                                          "%.1f" % pct(p, q) if p else "-"))
+    for name, q in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
+        b, p = base.get("lat/first_us"), patched.get("lat/first_us")
+        out.append("%-28s %12s %12s" % ("lat/first_of_batch_%s_us" % name,
+                                         "%.1f" % pct(b, q) if b else "-",
+                                         "%.1f" % pct(p, q) if p else "-"))
+    b, p = base.get("lat/warmup_us"), patched.get("lat/warmup_us")
+    out.append("%-28s %12s %12s" % ("lat/warmup_max_us (excluded)", "%.1f" % max(b) if b else "-",
+                                     "%.1f" % max(p) if p else "-"))
 print("\n".join(out))
