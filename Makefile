@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest teeth bench wb-selftest clean
+	vm test check-series vmtest teeth bench regress wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -54,6 +54,9 @@ teeth:
 ## bench           base vs patched: map op cost, memory, NMI-to-dtor latency, objdump
 bench:
 	@$(S)/bench.sh
+## regress         every test_progs test, base vs patched (WB_VARIANT=lean|full)
+regress:
+	@$(S)/regress.sh
 ## wb-selftest     show that each failure mode of the workbench fails loudly
 wb-selftest:
 	@$(S)/wb-selftest.sh

@@ -16,11 +16,7 @@ rounds=${WB_BENCH_ROUNDS:-3}
 # a CPU that just left an NMI can wait a whole time slice for its irq_work.
 export WB_TCG_THREAD=${WB_TCG_THREAD:-multi}
 for side in base patched; do
-	rev=HEAD
-	[ $side = base ] && rev=$WB_BASE_TAG
-	top=$WB_OUT/bench/$side
-	scratch_worktree "$top/linux" $rev
-	log "$side: $(git -C "$top/linux" log -1 --format='%h %s')"
+	top=$(side_tree $side)
 	(
 		export WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench
 		"$WB_ROOT/scripts/kernel.sh"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # PID 1 of the test VM. The host root file system is mounted read-only over
-# virtio-9p; results go to the 'wbres' 9p share. Arguments arrive on the
-# kernel command line as wb.tests=a,b,c wb.out=DIR wb.timeout=SECS.
+# virtio-9p; results go to the 'wbres' 9p share, which also holds the list of
+# tests to run (tests.txt). The kernel command line gives wb.out=DIR and
+# wb.timeout=SECS.
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -23,12 +24,12 @@ ip link set lo up 2>/dev/null || true
 ulimit -l unlimited
 
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^wb\.$1=//p"; }
-tests=$(arg tests | tr ',' ' ')
 out=$(arg out)
 tmo=$(arg timeout)
 res=/run/wbres
+tests=$(cat "$res/tests.txt")
 
-echo "wb-guest: $(uname -r), $(nproc) CPUs, tests: $tests"
+echo "wb-guest: $(uname -r), $(nproc) CPUs, tests: $(echo $tests | wc -w)"
 # test_progs writes into its directory: run it from a tmpfs copy.
 mkdir -p /tmp/tp
 out=/run/host$out

@@ -8,15 +8,22 @@ out=$(kernel_out)
 mkdir -p "$out"
 frags=("$WB_TREE/kernel/configs/kvm_guest.config"
        "$WB_ROOT/config/lean.config")
-[ "$WB_VARIANT" = lean ] || frags+=("$WB_ROOT/config/$WB_VARIANT.config")
-for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f missing (WB_VARIANT=$WB_VARIANT?)"; done
+# full: the selftests' own config (as vmtest.sh), checked by nobody here.
+extra=()
+case $WB_VARIANT in
+lean) ;;
+full)	sel=$WB_TREE/tools/testing/selftests/bpf
+	extra=("$sel/config" "$sel/config.vm" "$sel/config.$(uname -m)") ;;
+*)	frags+=("$WB_ROOT/config/$WB_VARIANT.config") ;;
+esac
+for f in "${frags[@]}" "${extra[@]}"; do [ -f "$f" ] || die "config fragment $f missing (WB_VARIANT=$WB_VARIANT?)"; done
 
 
 t0=$(now)
-log "configuring $WB_VARIANT: tinyconfig + ${frags[*]##*/}"
+log "configuring $WB_VARIANT: tinyconfig + ${frags[*]##*/} ${extra[*]##*/}"
 cfgdir=$(mktemp -d)
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" tinyconfig >/dev/null
-"$WB_TREE/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" >"$cfgdir/merge.log" 2>&1 ||
+"$WB_TREE/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" "${extra[@]}" >"$cfgdir/merge.log" 2>&1 ||
 	{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed"; }
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
 # Every option a fragment asks for must survive olddefconfig.

@@ -130,3 +130,14 @@ scratch_worktree() {
 		git -C "$dir" reset -q --hard "$rev"
 	fi
 }
+
+# side_tree base|patched: one side of a base vs patched comparison (make
+# bench, make regress): the scratch worktree at wb-base or at the tree's
+# HEAD. Prints its top directory (tree in TOP/linux, build in TOP/build).
+side_tree() {
+	local top=$WB_OUT/bench/$1 rev=HEAD
+	[ "$1" = base ] && rev=$WB_BASE_TAG
+	scratch_worktree "$top/linux" "$rev"
+	log "$1: $(git -C "$top/linux" log -1 --format='%h %s')"
+	echo "$top"
+}

@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--variant", default="lean")
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--timed-out", default="0")
+    ap.add_argument("--tsv", help="also write test, result, sub-ok/fail/skip, note rows here")
     ap.add_argument("tests", nargs="+")
     a = ap.parse_args()
     res = os.path.join(a.run, "res")
@@ -123,6 +124,15 @@ def main():
     rows.append(("kernel-log", klog, "", "", "", "-",
                  "%d splat(s) in %s" % (len(found), source) if found else "no splats (%s)" % source))
 
+    if a.tsv:
+        with open(a.tsv, "w") as f:
+            for r in rows:
+                note = r[6]
+                if r[1] == "FAIL" and r[0] != "kernel-log":
+                    log = read(os.path.join(res, r[0] + ".log")) or ""
+                    bad = [l.strip() for l in log.splitlines() if re.search(r"FAIL|[Ee]rror", l)]
+                    note = (bad[0] if bad else note)[:160]
+                f.write("\t".join(str(x) for x in r[:5]) + "\t" + note.replace("\t", " ") + "\n")
     print()
     print("Results: %s kernel, %s, %s" % (a.variant, a.accel, a.run))
     hdr = ("test", "result", "sub-ok", "sub-fail", "sub-skip", "time", "notes")

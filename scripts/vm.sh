@@ -13,9 +13,16 @@ img=$kout/arch/x86/boot/bzImage
 [ -x "$sout/test_progs" ] || die "no $sout/test_progs; run 'make selftests'"
 
 mapfile -t tests < <(wb_tests)
+# WB_TESTS=@ALL: every test this test_progs has (make regress).
+if [ "${tests[*]}" = @ALL ]; then
+	mapfile -t tests < <("$sout/test_progs" -l) || die "'$sout/test_progs -l' failed"
+fi
 run=$WB_OUT/run-$WB_VARIANT
 rm -rf "$run"
 mkdir -p "$run/res"
+# The guest reads the tests from the results share (a long list would not
+# fit on the kernel command line).
+printf '%s\n' "${tests[@]}" >"$run/res/tests.txt"
 # Guest timeout: per test and for the whole VM (boot + all tests).
 per_test=${WB_TEST_TIMEOUT:-600}
 vm_timeout=${WB_VM_TIMEOUT:-$((120 + ${#tests[@]} * per_test))}
@@ -46,7 +53,7 @@ accel_opt=$accel
 
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro panic=-1 nokaslr"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=262144"
-cmdline+=" init=$WB_ROOT/scripts/guest-init.sh wb.tests=$(IFS=,; echo "${tests[*]}")"
+cmdline+=" init=$WB_ROOT/scripts/guest-init.sh"
 cmdline+=" wb.out=$sout wb.timeout=$per_test ${WB_CMDLINE:-}"
 
 log "booting $WB_VARIANT kernel ($accel_opt, 2 vCPUs, $mem) for ${#tests[@]} test(s), timeout ${vm_timeout}s"
@@ -68,4 +75,5 @@ if [ $rc = 124 ] || [ $rc = 137 ]; then
 fi
 [ -s "$run/qemu.log" ] && [ ! -f "$run/res/done" ] && sed 's/^/    qemu: /' "$run/qemu.log" >&2
 python3 "$WB_ROOT/scripts/report.py" --run "$run" --variant "$WB_VARIANT" --accel "$accel" \
-	--timed-out "$([ $rc = 124 ] || [ $rc = 137 ] && echo 1 || echo 0)" "${tests[@]}"
+	--timed-out "$([ $rc = 124 ] || [ $rc = 137 ] && echo 1 || echo 0)" \
+	${WB_REPORT_TSV:+--tsv "$WB_REPORT_TSV"} "${tests[@]}"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make regress: every test_progs test on the base kernel (wb-base) and on
+# the patched kernel (the tree's HEAD), same kernel config, then the tests
+# that fail or skip on base (with the first failing line) and every test
+# whose result the series changes (scripts/regress-report.py).
+#
+# WB_VARIANT picks the kernel config: lean (default: test_progs built
+# against it lacks what the lean config leaves out, and those tests fail
+# on both sides) or full (tools/testing/selftests/bpf/config + config.vm +
+# config.x86_64 on top of lean, what vmtest.sh uses; hours on 2 cores).
+# Both sides run in parallel, one TCG vCPU thread each.
+# The trees are the scratch worktrees make bench uses.
+. "$(dirname "$0")/lib.sh"
+need_tree
+export WB_VARIANT
+t0=$(now)
+for side in base patched; do
+	top=$(side_tree $side)
+	(
+		export WB_TREE=$top/linux WB_OUT=$top/build
+		"$WB_ROOT/scripts/kernel.sh"
+		FULL=1 "$WB_ROOT/scripts/selftests.sh"
+	)
+done
+log "building both sides took $(elapsed "$t0"); running every test on both kernels"
+t1=$(now)
+pids=()
+for side in base patched; do
+	top=$WB_OUT/bench/$side
+	WB_TREE=$top/linux WB_OUT=$top/build FULL=1 WB_TESTS=@ALL \
+		WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-300} WB_VM_TIMEOUT=${WB_VM_TIMEOUT:-21600} \
+		WB_REPORT_TSV=$top/regress.tsv "$WB_ROOT/scripts/vm.sh" >"$top/regress.out" 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+for side in base patched; do
+	[ -s "$WB_OUT/bench/$side/regress.tsv" ] ||
+		{ tail -20 "$WB_OUT/bench/$side/regress.out" >&2; die "no results from the $side kernel"; }
+done
+report=$WB_OUT/bench/regress.txt
+python3 "$WB_ROOT/scripts/regress-report.py" "$WB_OUT/bench/base/regress.tsv" \
+	"$WB_OUT/bench/patched/regress.tsv" | tee "$report"
+result "regression run ($WB_VARIANT) done in $(elapsed "$t0") (tests $(elapsed "$t1")); report in $report"
+grep -q '^NEW FAILURES: 0$' "$report"
