@@ -17,14 +17,27 @@ import sys
 
 
 def symbols(vmlinux):
-    out = subprocess.run(["nm", vmlinux], capture_output=True, text=True, check=True).stdout
-    syms = {}
+    out = subprocess.run(["nm", "-S", vmlinux], capture_output=True, text=True,
+                         check=True).stdout
+    syms, sizes = {}, {}
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[1] in "tT":
-            syms.setdefault(parts[2], int(parts[0], 16))
+        if len(parts) == 4 and parts[2] in "tT":
+            syms.setdefault(parts[3], int(parts[0], 16))
+            sizes.setdefault(parts[3], int(parts[1], 16))
     addrs = sorted(set(syms.values()))
+    symbols.sizes[vmlinux] = sizes
     return syms, addrs
+
+
+symbols.sizes = {}
+
+
+def crosses_page(vmlinux, syms, name):
+    """TCG chains translated blocks only within a 4K page: a hot function
+    that straddles one runs slower in the guest, whatever its code."""
+    a, n = syms[name], symbols.sizes[vmlinux].get(name, 1)
+    return "x" if a // 4096 != (a + n - 1) // 4096 else ""
 
 
 def disasm(vmlinux, syms, addrs, name, lines=None):
@@ -98,7 +111,10 @@ def main():
     print("which is all of the series a map without referenced kptrs executes there:")
     for g in guards:
         print("    %s:%d" % g[:2])
-    print("%-32s %6s %8s %6s %6s" % ("function", "base", "patched", "net", "guard"))
+    print("'4K' marks a function that straddles a 4K page in that image (TCG runs it")
+    print("slower: it cannot chain translated blocks across pages).")
+    print("%-32s %6s %8s %6s %6s %8s" % ("function", "base", "patched", "net", "guard",
+                                        "4K b/p"))
     details = []
     for f in funcs:
         b = disasm(base, bs, ba, f)
@@ -109,7 +125,9 @@ def main():
         t = []
         for g in guards:
             t += disasm(patched, ps, pa, f, g)
-        print("%-32s %6d %8d %+6d %6d" % (f, len(b), len(p), len(p) - len(b), len(t)))
+        print("%-32s %6d %8d %+6d %6d %8s" % (f, len(b), len(p), len(p) - len(b), len(t),
+                                            "%s/%s" % (crosses_page(base, bs, f) or "-",
+                                                       crosses_page(patched, ps, f) or "-")))
         if t:
             details.append((f, t))
     for f, t in details:

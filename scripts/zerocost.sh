@@ -13,7 +13,7 @@ funcs=("$@")
 [ ${#funcs[@]} -gt 0 ] || funcs=(array_map_update_elem bpf_percpu_array_update
 	htab_map_update_elem htab_map_delete_elem htab_lru_map_update_elem
 	htab_lru_map_delete_elem htab_map_update_elem_in_place alloc_htab_elem
-	free_htab_elem htab_elem_free)
+	free_htab_elem htab_elem_free __htab_map_lookup_elem)
 # The tests in front of every release: arrays test for slots, hash maps
 # for a record (the test base had in check_and_cancel_fields(), inlined),
 # and bpf_obj_release_kptrs() tests the record's field mask.
