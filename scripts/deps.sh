@@ -7,7 +7,7 @@
 pkgs=(build-essential bc bison flex cpio kmod rsync libelf-dev libssl-dev
       openssl libcap-dev libzstd-dev zlib1g-dev pahole ccache
       clang-22 lld-22 llvm-22 qemu-system-x86 python3-docutils xz-utils
-      busybox-static git git-email debootstrap zstd sudo e2fsprogs libmailtools-perl libnet-smtp-ssl-perl python3-ply)
+      busybox-static git git-email debootstrap zstd sudo e2fsprogs libmailtools-perl libnet-smtp-ssl-perl python3-ply python3-git)
 
 missing=()
 for p in "${pkgs[@]}"; do
