@@ -17,27 +17,22 @@ import sys
 
 
 def symbols(vmlinux):
+    """Text symbols: name -> (address, size), and the sorted addresses."""
     out = subprocess.run(["nm", "-S", vmlinux], capture_output=True, text=True,
                          check=True).stdout
-    syms, sizes = {}, {}
+    syms = {}
     for line in out.splitlines():
         parts = line.split()
         if len(parts) == 4 and parts[2] in "tT":
-            syms.setdefault(parts[3], int(parts[0], 16))
-            sizes.setdefault(parts[3], int(parts[1], 16))
-    addrs = sorted(set(syms.values()))
-    symbols.sizes[vmlinux] = sizes
-    return syms, addrs
+            syms.setdefault(parts[3], (int(parts[0], 16), int(parts[1], 16)))
+    return syms, sorted({a for a, _ in syms.values()})
 
 
-symbols.sizes = {}
-
-
-def crosses_page(vmlinux, syms, name):
+def crosses_page(syms, name):
     """TCG chains translated blocks only within a 4K page: a hot function
     that straddles one runs slower in the guest, whatever its code."""
-    a, n = syms[name], symbols.sizes[vmlinux].get(name, 1)
-    return "x" if a // 4096 != (a + n - 1) // 4096 else ""
+    a, n = syms[name]
+    return "x" if a // 4096 != (a + max(n, 1) - 1) // 4096 else ""
 
 
 def disasm(vmlinux, syms, addrs, name, lines=None):
@@ -45,7 +40,7 @@ def disasm(vmlinux, syms, addrs, name, lines=None):
     objdump -l attributes to that source range."""
     if name not in syms:
         return None
-    start = syms[name]
+    start = syms[name][0]
     i = addrs.index(start)
     end = addrs[i + 1] if i + 1 < len(addrs) else start + 4096
     cmd = ["objdump", "-d", "--no-show-raw-insn", "--start-address=%#x" % start,
@@ -126,8 +121,8 @@ def main():
         for g in guards:
             t += disasm(patched, ps, pa, f, g)
         print("%-32s %6d %8d %+6d %6d %8s" % (f, len(b), len(p), len(p) - len(b), len(t),
-                                            "%s/%s" % (crosses_page(base, bs, f) or "-",
-                                                       crosses_page(patched, ps, f) or "-")))
+                                            "%s/%s" % (crosses_page(bs, f) or "-",
+                                                       crosses_page(ps, f) or "-")))
         if t:
             details.append((f, t))
     for f, t in details:

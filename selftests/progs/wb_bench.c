@@ -81,6 +81,22 @@ static __always_inline void stash(struct withk *v)
  * lkp_X: look up nr_ops values: code the series does not touch, a control
  *        for how fast each kernel image runs in the guest.
  */
+/* A syscall program timing nr_ops runs of its body into elapsed_ns. */
+#define TIMED(prog, val, ...)							\
+SEC("syscall") int prog(void *c)						\
+{										\
+	struct val zero = {};							\
+	__u64 t0 = bpf_ktime_get_ns();						\
+	int i, key = NR_KEYS / 2;						\
+										\
+	(void)zero;								\
+	bpf_for(i, 0, nr_ops) {							\
+		__VA_ARGS__							\
+	}									\
+	elapsed_ns = bpf_ktime_get_ns() - t0;					\
+	return 0;								\
+}
+
 #define BENCH(name, val, has_kptr)						\
 SEC("syscall") int fill_##name(void *c)					\
 {										\
@@ -92,52 +108,26 @@ SEC("syscall") int fill_##name(void *c)					\
 			errs++;							\
 	return 0;								\
 }										\
-SEC("syscall") int upd_##name(void *c)						\
-{										\
-	struct val zero = {};							\
-	__u64 t0 = bpf_ktime_get_ns();						\
-	int i, key;								\
-										\
-	bpf_for(i, 0, nr_ops) {							\
-		key = i & (NR_KEYS / 2 - 1);					\
-		if (has_kptr)							\
-			stash((void *)bpf_map_lookup_elem(&name, &key));	\
-		if (bpf_map_update_elem(&name, &key, &zero, BPF_ANY))		\
-			errs++;							\
-	}									\
-	elapsed_ns = bpf_ktime_get_ns() - t0;					\
-	return 0;								\
-}										\
-SEC("syscall") int del_##name(void *c)						\
-{										\
-	struct val zero = {};							\
-	__u64 t0 = bpf_ktime_get_ns();						\
-	int i, key = NR_KEYS / 2;						\
-										\
-	bpf_for(i, 0, nr_ops) {							\
-		if (bpf_map_update_elem(&name, &key, &zero, BPF_NOEXIST))	\
-			errs++;							\
-		if (has_kptr)							\
-			stash((void *)bpf_map_lookup_elem(&name, &key));	\
-		if (bpf_map_delete_elem(&name, &key))				\
-			errs++;							\
-	}									\
-	elapsed_ns = bpf_ktime_get_ns() - t0;					\
-	return 0;								\
-}										\
-SEC("syscall") int lkp_##name(void *c)						\
-{										\
-	__u64 t0 = bpf_ktime_get_ns();						\
-	int i, key;								\
-										\
-	bpf_for(i, 0, nr_ops) {							\
-		key = i & (NR_KEYS / 2 - 1);					\
-		if (!bpf_map_lookup_elem(&name, &key))				\
-			errs++;							\
-	}									\
-	elapsed_ns = bpf_ktime_get_ns() - t0;					\
-	return 0;								\
-}
+TIMED(upd_##name, val,								\
+	key = i & (NR_KEYS / 2 - 1);						\
+	if (has_kptr)								\
+		stash((void *)bpf_map_lookup_elem(&name, &key));		\
+	if (bpf_map_update_elem(&name, &key, &zero, BPF_ANY))			\
+		errs++;								\
+)										\
+TIMED(del_##name, val, /* key NR_KEYS / 2 is never filled */		\
+	if (bpf_map_update_elem(&name, &key, &zero, BPF_NOEXIST))		\
+		errs++;								\
+	if (has_kptr)								\
+		stash((void *)bpf_map_lookup_elem(&name, &key));		\
+	if (bpf_map_delete_elem(&name, &key))					\
+		errs++;								\
+)										\
+TIMED(lkp_##name, val,								\
+	key = i & (NR_KEYS / 2 - 1);						\
+	if (!bpf_map_lookup_elem(&name, &key))					\
+		errs++;								\
+)
 
 BENCH(array_p, plain, 0)
 BENCH(array_k, withk, 1)
