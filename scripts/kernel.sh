@@ -35,9 +35,9 @@ fi
 	{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed"; }
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
 # Every option a fragment asks for must survive olddefconfig.
-overridden=$(cat /dev/null "${extra[@]}" | grep -oE '^(# )?CONFIG_[A-Z0-9_]+' | sed 's/^# //' | sort -u)
+overridden=$(cat /dev/null "${extra[@]}" | { grep -oE '^(# )?CONFIG_[A-Z0-9_]+' || true; } | sed 's/^# //' | sort -u)
 lost=$(cat "${frags[@]:1}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
-	grep -vwF -f <(echo "${overridden:-NONE}") |
+	{ grep -vwF -f <(echo "${overridden:-NONE}") || true; } |
 	while read -r l; do grep -qxF "$l" "$cfgdir/.config" || { [ "${l#\# }" != "$l" ] && ! grep -q "^${l:2:-11}=" "$cfgdir/.config"; } || echo "$l"; done)
 if [ -n "$lost" ]; then
 	printf '%s\n' "$lost" | sed "s/^/[$stage]   dropped: /" >&2
