@@ -10,13 +10,17 @@
 #    init that runs /etc/rcS.d/S* as the libbpf CI images do;
 #  - qemu: vmtest.sh passes -enable-kvm -cpu host; when KVM cannot boot a
 #    kernel (probe from vm.sh) a wrapper earlier in PATH drops both.
+# Its kernel is built in build/kernel-full (O=), with the same config
+# 'WB_VARIANT=full make kernel' makes, through ccache (a gcc wrapper earlier
+# in PATH); the selftests with clang-22 (llvm-22's bin directory in PATH).
 # usage: make vmtest [VMTEST_CMD="./test_progs -a map_kptr"]
 . "$(dirname "$0")/lib.sh"
 need_tree
-need debootstrap zstd qemu-system-x86_64 sudo mkfs.ext4
+need debootstrap zstd qemu-system-x86_64 sudo mkfs.ext4 clang-22
 dir=$WB_OUT/vmtest
 rootfs=$dir/rootfs.tar.zst
-mkdir -p "$dir" "$dir/kbuild"
+kbuild=$(kernel_out full)
+mkdir -p "$dir" "$kbuild"
 t0=$(now)
 if [ ! -f "$rootfs" ]; then
 	log "building the rootfs with debootstrap (once)"
@@ -38,6 +42,11 @@ EOS
 	rm -rf "$dir/root"
 fi
 mkdir -p "$dir/bin"
+cat >"$dir/bin/gcc" <<'EOS'
+#!/bin/sh
+exec ccache /usr/bin/gcc "$@"
+EOS
+chmod +x "$dir/bin/gcc"
 probe=$(ls "$WB_OUT"/.kvm-probe-* 2>/dev/null | head -1)
 if [ -z "$probe" ] || [ "$(cat "$probe")" != kvm ]; then
 	cat >"$dir/bin/qemu-system-x86_64" <<'EOS'
@@ -56,5 +65,10 @@ log "running vmtest.sh -l $rootfs -- $cmd (builds its own kernel and selftests)"
 cd "$WB_TREE/tools/testing/selftests/bpf"
 # O=: the kernel is built out of tree; an in-tree build would make every
 # later 'make kernel' (O=build/kernel-*) refuse the unclean source tree.
-PATH=$dir/bin:$PATH O=$dir/kbuild ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd
-result "vmtest.sh finished in $(elapsed "$t0")"
+set +e
+PATH=$dir/bin:/usr/lib/llvm-22/bin:$PATH O=$kbuild ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd 2>&1 |
+	tee "$dir/vmtest.log" | grep --line-buffered -E '^(#[0-9]|Summary|Output directory|Logs saved|  (LD|BZIMAGE|BINARY) )'
+rc=${PIPESTATUS[0]}
+set -e
+result "vmtest.sh exited $rc after $(elapsed "$t0") (full log: $dir/vmtest.log)"
+exit "$rc"
