@@ -10,7 +10,8 @@
 #    init that runs /etc/rcS.d/S* as the libbpf CI images do;
 #  - qemu: vmtest.sh passes -enable-kvm -cpu host; when KVM cannot boot a
 #    kernel (probe from vm.sh) a wrapper earlier in PATH drops both.
-# Its kernel is built in build/kernel-full (O=), with the same config
+# Its kernel is built in build/kernel-full (KBUILD_OUTPUT=; O= would also
+# move the selftests' binaries there, where vmtest.sh does not look), with the same config
 # 'WB_VARIANT=full make kernel' makes, through ccache (a gcc wrapper earlier
 # in PATH); the selftests with clang-22 (llvm-22's bin directory in PATH).
 # usage: make vmtest [VMTEST_CMD="./test_progs -a map_kptr"]
@@ -18,7 +19,8 @@
 need_tree
 need debootstrap zstd qemu-system-x86_64 sudo mkfs.ext4 clang-22
 dir=$WB_OUT/vmtest
-rootfs=$dir/rootfs.tar.zst
+# Bump the name when the recipe below changes: the rootfs is built once.
+rootfs=$dir/rootfs-2.tar.zst
 kbuild=$(kernel_out full)
 mkdir -p "$dir" "$kbuild"
 t0=$(now)
@@ -28,7 +30,11 @@ if [ ! -f "$rootfs" ]; then
 	debootstrap --variant=minbase --include=busybox,libelf1,zlib1g,libzstd1,libcap2,iproute2,kmod,procps,ethtool,iptables,openssl,python3 \
 		bookworm "$dir/root" http://deb.debian.org/debian >"$dir/debootstrap.log" 2>&1 ||
 		die "debootstrap failed (see $dir/debootstrap.log)"
+	# vmtest.sh's startup script is the only rcS.d entry (Debian's expect
+	# 'start'); it ends with poweroff, a busybox applet here.
+	rm -rf "$dir/root/etc/rcS.d"
 	mkdir -p "$dir/root/etc/rcS.d"
+	for a in poweroff reboot halt; do ln -sf /bin/busybox "$dir/root/sbin/$a"; done
 	cat >"$dir/root/sbin/init" <<'EOS'
 #!/bin/sh
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev 2>/dev/null
@@ -39,8 +45,11 @@ poweroff -f
 EOS
 	chmod +x "$dir/root/sbin/init"
 	tar -C "$dir/root" -c . | zstd -q -T0 -o "$rootfs"
-	rm -rf "$dir/root"
+	rm -rf "$dir/root" "$dir"/rootfs.tar.zst
 fi
+# vmtest.sh makes its disk image from the tarball once; -i redoes it.
+img_opt=()
+[ "$rootfs" -nt "$dir/out/root.img" ] && img_opt=(-i)
 mkdir -p "$dir/bin"
 cat >"$dir/bin/gcc" <<'EOS'
 #!/bin/sh
@@ -63,10 +72,10 @@ fi
 cmd=${VMTEST_CMD:-./test_progs -a $(wb_tests | grep -v '^wb_' | paste -sd, -)}
 log "running vmtest.sh -l $rootfs -- $cmd (builds its own kernel and selftests)"
 cd "$WB_TREE/tools/testing/selftests/bpf"
-# O=: the kernel is built out of tree; an in-tree build would make every
-# later 'make kernel' (O=build/kernel-*) refuse the unclean source tree.
+# KBUILD_OUTPUT: the kernel is built out of tree; an in-tree build would make
+# every later 'make kernel' (O=build/kernel-*) refuse the unclean source tree.
 set +e
-PATH=$dir/bin:/usr/lib/llvm-22/bin:$PATH O=$kbuild ./vmtest.sh -l "$rootfs" -d "$dir/out" -j "$WB_JOBS" -- $cmd 2>&1 |
+PATH=$dir/bin:/usr/lib/llvm-22/bin:$PATH KBUILD_OUTPUT=$kbuild ./vmtest.sh -l "$rootfs" "${img_opt[@]}" -d "$dir/out" -j "$WB_JOBS" -- $cmd 2>&1 |
 	tee "$dir/vmtest.log" | grep --line-buffered -E '^(#[0-9]|Summary|Output directory|Logs saved|  (LD|BZIMAGE|BINARY) )'
 rc=${PIPESTATUS[0]}
 set -e
