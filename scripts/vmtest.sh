@@ -74,6 +74,9 @@ log "running vmtest.sh -l $rootfs -- $cmd (builds its own kernel and selftests)"
 cd "$WB_TREE/tools/testing/selftests/bpf"
 # KBUILD_OUTPUT: the kernel is built out of tree; an in-tree build would make
 # every later 'make kernel' (O=build/kernel-*) refuse the unclean source tree.
+# Run vmtest.sh as from a shell: under 'make vmtest' MAKELEVEL=1 reaches the
+# selftests' lib.mk, which then leaves OUTPUT empty and builds into /.
+unset MAKELEVEL MAKEFLAGS MFLAGS
 set +e
 PATH=$dir/bin:/usr/lib/llvm-22/bin:$PATH KBUILD_OUTPUT=$kbuild ./vmtest.sh -l "$rootfs" "${img_opt[@]}" -d "$dir/out" -j "$WB_JOBS" -- $cmd 2>&1 |
 	tee "$dir/vmtest.log" | grep --line-buffered -E '^(#[0-9]|Summary|Output directory|Logs saved|  (LD|BZIMAGE|BINARY) )'
