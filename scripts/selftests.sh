@@ -28,10 +28,15 @@ echo "$dst" >"$out/.wb-src"
 
 t0=$(now)
 # Mirror the selftests sources; protect what the build generates in place.
+# Files git ignores are not sources: an in-tree build (make vmtest) leaves
+# objects and modules for another kernel there.
+ignored=$(mktemp)
+git -C "$src" ls-files -o -i --exclude-standard --directory | sed 's|^|/|' >"$ignored"
 rsync -a --delete --filter='P prog_tests/tests.h' --filter='P /test_kmods/*.o' \
 	--filter='P /test_kmods/*.ko' --filter='P /test_kmods/*.mod*' \
 	--filter='P /test_kmods/.*' --filter='P /test_kmods/Module.symvers' \
-	--filter='P /test_kmods/modules.order' "$src/" "$dst/"
+	--filter='P /test_kmods/modules.order' --exclude-from="$ignored" "$src/" "$dst/"
+rm -f "$ignored"
 cp -p "$WB_ROOT"/selftests/prog_tests/*.c "$dst/prog_tests/"
 cp -p "$WB_ROOT"/selftests/progs/*.c "$dst/progs/"
 
