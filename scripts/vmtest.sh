@@ -53,7 +53,9 @@ img_opt=()
 mkdir -p "$dir/bin"
 cat >"$dir/bin/gcc" <<'EOS'
 #!/bin/sh
-exec ccache /usr/bin/gcc "$@"
+# No CCACHE_BASEDIR: its relative paths in the selftests' .d files break
+# make's dependencies.
+CCACHE_BASEDIR= exec ccache /usr/bin/gcc "$@"
 EOS
 chmod +x "$dir/bin/gcc"
 probe=$(ls "$WB_OUT"/.kvm-probe-* 2>/dev/null | head -1)
