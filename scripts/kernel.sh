@@ -34,8 +34,9 @@ fi
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
 # Every option our fragments ask for must survive olddefconfig (full is
 # the selftests' config, checked as little as vmtest.sh checks it).
-[ "$WB_VARIANT" = full ] && frags=(/dev/null /dev/null)
-lost=$(cat "${frags[@]:1}" | { grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' || true; } |
+lost=
+[ "$WB_VARIANT" = full ] ||
+	lost=$(cat "${frags[@]:1}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
 	while read -r l; do grep -qxF "$l" "$cfgdir/.config" || { [ "${l#\# }" != "$l" ] && ! grep -q "^${l:2:-11}=" "$cfgdir/.config"; } || echo "$l"; done)
 if [ -n "$lost" ]; then
 	printf '%s\n' "$lost" | sed "s/^/[$stage]   dropped: /" >&2

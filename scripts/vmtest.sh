@@ -11,9 +11,9 @@
 #  - qemu: vmtest.sh passes -enable-kvm -cpu host; when KVM cannot boot a
 #    kernel (probe from vm.sh) a wrapper earlier in PATH drops both.
 # Its kernel is built in build/kernel-full (KBUILD_OUTPUT=; O= would also
-# move the selftests' binaries there, where vmtest.sh does not look), with the same config
-# 'WB_VARIANT=full make kernel' makes, through ccache (a gcc wrapper earlier
-# in PATH); the selftests with clang-22 (llvm-22's bin directory in PATH).
+# move the selftests' binaries there, where vmtest.sh does not look), with
+# the config 'WB_VARIANT=full make kernel' makes, through ccache (a gcc
+# wrapper earlier in PATH); the selftests with clang-22 (llvm-22's bin directory in PATH).
 # usage: make vmtest [VMTEST_CMD="./test_progs -a map_kptr"]
 . "$(dirname "$0")/lib.sh"
 need_tree
