@@ -63,11 +63,18 @@ if [ -z "$probe" ] || [ "$(cat "$probe")" != kvm ]; then
 	cat >"$dir/bin/qemu-system-x86_64" <<'EOS'
 #!/bin/bash
 # KVM cannot boot a kernel here: run vmtest.sh's qemu under TCG.
-args=()
+# A guest panic (init gone) ends qemu: panic=-1 and -no-reboot.
+args=() app=0
 for a in "$@"; do
-	case $a in -enable-kvm) ;; host) args+=(max) ;; *) args+=("$a") ;; esac
+	if [ $app = 1 ]; then args+=("$a panic=-1"); app=0; continue; fi
+	case $a in
+	-enable-kvm) ;;
+	host) args+=(max) ;;
+	-append) args+=("$a"); app=1 ;;
+	*) args+=("$a") ;;
+	esac
 done
-exec /usr/bin/qemu-system-x86_64 -accel tcg -smp 2 "${args[@]}"
+exec /usr/bin/qemu-system-x86_64 -accel tcg -no-reboot -smp 2 "${args[@]}"
 EOS
 	chmod +x "$dir/bin/qemu-system-x86_64"
 fi
