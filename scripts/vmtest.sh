@@ -74,7 +74,7 @@ for a in "$@"; do
 	*) args+=("$a") ;;
 	esac
 done
-exec /usr/bin/qemu-system-x86_64 -accel tcg -no-reboot -smp 2 "${args[@]}"
+exec /usr/bin/qemu-system-x86_64 -accel tcg -no-reboot "${args[@]}"
 EOS
 	chmod +x "$dir/bin/qemu-system-x86_64"
 fi
