@@ -5,8 +5,9 @@ usage: regress-report.py BASE_TSV PATCHED_TSV
 
 Prints the totals, the tests that fail or skip on base with their first
 failing line, every test whose result differs, and a last line
-"NEW FAILURES: N" (tests that pass or skip on base and fail patched, and
-a kernel-log that is clean on base and not patched).
+"NEW FAILURES: N" (tests that pass or skip on base, or that only the
+series adds, and fail patched; tests that pass or skip on base and are
+missing patched; a kernel-log that is clean on base and not patched).
 """
 import sys
 
@@ -43,7 +44,7 @@ for t in tests:
     bs, ps = b["status"] if b else "absent", p["status"] if p else "absent"
     if bs == ps and (not b or b["sub"] == p["sub"]):
         continue
-    if ps in ("FAIL", "absent") and bs not in ("FAIL", "absent"):
+    if (ps == "FAIL" and bs != "FAIL") or (ps == "absent" and bs != "FAIL"):
         new += 1
     print("  %-40s %s %s -> %s %s  %s" % (t, bs, b["sub"] if b else "", ps,
                                          p["sub"] if p else "", p["note"] if p else ""))

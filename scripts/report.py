@@ -33,6 +33,15 @@ def read(path):
         return None
 
 
+def failing_lines(res, test):
+    """A failed test's log lines that say why: its failed asserts first,
+    then anything else that looks like an error."""
+    lines = (read(os.path.join(res, test + ".log")) or "").splitlines()
+    asserts = [l for l in lines if ":FAIL:" in l]
+    return asserts + [l for l in lines if l not in asserts and
+                      re.search(r"FAIL|[Ee]rror|unexpected", l)]
+
+
 def strip_ts(line):
     return re.sub(r"^\[\s*\d+\.\d+\]\s?", "", line)
 
@@ -129,9 +138,8 @@ def main():
             for r in rows:
                 note = r[6]
                 if r[1] == "FAIL" and r[0] != "kernel-log":
-                    log = read(os.path.join(res, r[0] + ".log")) or ""
-                    bad = [l.strip() for l in log.splitlines() if re.search(r"FAIL|[Ee]rror", l)]
-                    note = (bad[0] if bad else note)[:160]
+                    bad = failing_lines(res, r[0])
+                    note = (bad[0].strip() if bad else note)[:160]
                 f.write("\t".join(str(x) for x in r[:5]) + "\t" + note.replace("\t", " ") + "\n")
     print()
     print("Results: %s kernel, %s, %s" % (a.variant, a.accel, a.run))
@@ -148,8 +156,7 @@ def main():
             print("    " + line)
     for t, status, *_ in rows:
         if status == "FAIL" and t != "kernel-log":
-            log = read(os.path.join(res, t + ".log")) or ""
-            bad = [l for l in log.splitlines() if re.search(r"FAIL|[Ee]rror|unexpected", l)]
+            bad = failing_lines(res, t)
             if bad:
                 print("\n%s: failing lines (full log: %s)" % (t, os.path.join(res, t + ".log")))
                 for l in bad[:25]:
