@@ -56,12 +56,15 @@ series_patches() {
 
 # export_series DIR: write the tree's commits as `git format-patch
 # --cover-letter` mails into DIR. Deterministic: zero commit ids, no
-# signature, the cover letter's text from the branch description.
+# signature, the cover letter's text from the branch description, and a
+# fixed abbreviation for the "index" lines (git's default follows its
+# estimate of the object count: 7 digits in a tree just made, 9 once it
+# has been repacked, which made an unchanged tree look unexported).
 export_series() {
 	local dir=$1 n
 	n=$(git -C "$WB_TREE" rev-list --count "$WB_BASE_TAG..HEAD")
 	[ "$n" -gt 0 ] || return 0
-	git -C "$WB_TREE" format-patch -q --zero-commit --no-signature \
+	git -C "$WB_TREE" -c core.abbrev=9 format-patch -q --zero-commit --no-signature \
 		--cover-letter --cover-from-description=subject \
 		--subject-prefix="$WB_SUBJECT_PREFIX" -o "$dir" "$WB_BASE_TAG..HEAD" >/dev/null
 	# format-patch dates the cover letter "now": use the last patch's date.

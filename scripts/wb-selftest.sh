@@ -4,7 +4,7 @@
 # message. Cases on the real tree (unexported, warn) need it clean and
 # restore it; the others use scratch copies under build/wb-selftest/.
 # usage: scripts/wb-selftest.sh [case...]   (default: all)
-#   cases: base-version base-fallback unexported no-apply compile-error warn hang
+#   cases: base-version base-fallback unexported abbrev no-apply compile-error warn hang
 . "$(dirname "$0")/lib.sh"
 tmp=$WB_OUT/wb-selftest
 mkdir -p "$tmp"
@@ -43,7 +43,7 @@ mkpatch() { # mkpatch OUT FILE SED-EXPR SUBJECT
 		"$(git config user.name)" "$(git config user.email)"; cat "$d/diff"; } >"$1"
 }
 
-cases=${*:-base-version base-fallback unexported no-apply compile-error warn hang}
+cases=${*:-base-version base-fallback unexported abbrev no-apply compile-error warn hang}
 for c in $cases; do
 	case $c in
 	base-version)
@@ -61,6 +61,12 @@ for c in $cases; do
 		echo dirty >>"$WB_TREE/Documentation/wb-demo.rst"
 		expect "$c" 'not exported: [0-9]{4}-demo-an-unexported-commit' -- "$WB_ROOT/scripts/tree.sh"
 		git -C "$WB_TREE" reset -q --hard HEAD~1 ;;
+	abbrev)
+		# Not a failure either: the export must not follow git's abbreviation
+		# setting (it changes on its own when git repacks a new tree).
+		real_tree_clean "$c"
+		expect "$c" 'tree clean' -- bash -c "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.abbrev \
+			GIT_CONFIG_VALUE_0=7 '$WB_ROOT/scripts/status.sh' && exit 3" ;;
 	no-apply|compile-error)
 		need_tree
 		ser=$tmp/series-$c
