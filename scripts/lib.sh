@@ -110,13 +110,36 @@ unexported_work() {
 # snapshot the tree was made from (git pull, checkout, hand edits).
 series_changed() { diff_patches "$WB_SERIES" "$(snapshot_dir)"; }
 
-# The tests a run builds and runs: $WB_TESTS or config/tests.list.
+# The tests a run builds and runs: $WB_TESTS or config/tests.list, less
+# the absent ones (wb_absent_tests).
 wb_tests() {
 	if [ -n "${WB_TESTS:-}" ]; then
 		printf '%s\n' $WB_TESTS
 	else
-		sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk 'NF { print $1 }'
+		local absent
+		absent=" $(wb_absent_tests | paste -sd' ') "
+		sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk 'NF { print $1 }' |
+			while read -r t; do
+				case $absent in *" $t "*) ;; *) echo "$t" ;; esac
+			done
 	fi
+}
+
+# wb_absent_tests: the tests config/tests.list tags "series" that the tree
+# does not define and that none of the tree's commits on the base added
+# (the base itself, or bisecting before the patch that adds them). One
+# the tree's commits added and lost stays in wb_tests, and fails.
+wb_absent_tests() {
+	[ -z "${WB_TESTS:-}" ] || return 0
+	local pt=tools/testing/selftests/bpf/prog_tests t re
+	sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk '$2 == "series" { print $1 }' |
+		while read -r t; do
+			re="^void (serial_)?test_$t\("
+			grep -qE "$re" "$WB_TREE/$pt"/*.c 2>/dev/null && continue
+			[ -n "$(git -C "$WB_TREE" log --format=%h -E -G"$re" \
+				"$WB_BASE_TAG..HEAD" -- "$pt" 2>/dev/null)" ] && continue
+			echo "$t"
+		done
 }
 
 # scratch_worktree DIR REV: a detached worktree of the tree at DIR, reset to

@@ -76,4 +76,4 @@ fi
 [ -s "$run/qemu.log" ] && [ ! -f "$run/res/done" ] && sed 's/^/    qemu: /' "$run/qemu.log" >&2
 python3 "$WB_ROOT/scripts/report.py" --run "$run" --variant "$WB_VARIANT" --accel "$accel" \
 	--timed-out "$([ $rc = 124 ] || [ $rc = 137 ] && echo 1 || echo 0)" \
-	${WB_REPORT_TSV:+--tsv "$WB_REPORT_TSV"} "${tests[@]}"
+	--absent "$(wb_absent_tests | paste -sd,)" ${WB_REPORT_TSV:+--tsv "$WB_REPORT_TSV"} "${tests[@]}"
