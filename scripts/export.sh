@@ -15,4 +15,9 @@ cp "$tmp"/*.patch "$WB_SERIES"/ 2>/dev/null || true
 rm -rf "$tmp"
 snapshot_series
 n=$(series_patches | wc -l)
-result "series/: $n patch(es)$( [ "$n" -gt 0 ] && echo ' + cover letter'); review with 'git -C $WB_ROOT diff --stat series/'"
+what="$n patch(es)$( [ "$n" -gt 0 ] && echo ' + cover letter')"
+if [ "$WB_SERIES" -ef "$WB_ROOT/series" ]; then
+	result "series/: $what; review with 'git -C $WB_ROOT diff --stat series/'"
+else
+	result "$WB_SERIES: $what"
+fi
