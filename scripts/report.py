@@ -173,5 +173,17 @@ def main():
     return 1 if nfail else 0
 
 
+def print_splats(path):
+    """report.py --splats-in FILE: print the splats of any kernel log."""
+    found = list(splats(read(path) or ""))
+    for first, excerpt in found:
+        print("SPLAT: %s" % first)
+        for line in excerpt[:25]:
+            print("    " + line)
+    return 1 if found else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--splats-in"]:
+        sys.exit(print_splats(sys.argv[2]))
     sys.exit(main())
