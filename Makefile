@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest teeth bench regress wb-selftest clean
+	vm test check-series vmtest teeth against-v1 bench regress wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ vmtest:
 ## teeth           the NMI test must fail on a kernel without the in_nmi() branch
 teeth:
 	@$(S)/teeth.sh
+## against-v1      the series' tests of HEAD on a kernel with v1 of the series (expected to fail)
+against-v1:
+	@$(S)/against-v1.sh
 ## bench           base vs patched: map op cost, memory, NMI-to-dtor latency, objdump
 bench:
 	@$(S)/bench.sh

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Upstream-readiness checks on series/ (not on the scratch tree, which may
 # hold unexported work):
-#  1. mails: cover letter present, subjects "[PATCH bpf-next N/M]", numbered
-#     1..M, no template text, git send-email --dry-run accepts them;
+#  1. mails: cover letter present, subjects "[PATCH bpf-next v2 N/M]",
+#     numbered 1..M, no template text, To/Cc as get_maintainer.pl computes
+#     them for the series (b4 prep --auto-to-cc), git send-email --dry-run
+#     accepts them;
 #  2. identity: From: and Signed-off-by: are the sender's git identity;
 #  3. scripts/checkpatch.pl --strict is clean on every patch;
 #  4. bisectability: every commit compiles kernel/bpf/ (lean config), in a
@@ -32,6 +34,18 @@ i=0
 for p in "${patches[@]}"; do
 	i=$((i + 1))
 	grep -qE "^Subject: ${prefix_re}$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
+done
+# To/Cc: what get_maintainer.pl computes for the series, on every mail
+want=$(series_recipients "${patches[@]}" | sort)
+[ -n "$want" ] || bad "get_maintainer.pl found no recipients for the series"
+for p in "$cover" "${patches[@]}"; do
+	have=$(python3 -c 'import email.policy, email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for h in ("To", "Cc"):
+    for a in (m[h].addresses if m[h] else ()):
+        print("%s: %s" % (h, a))' "$p" | sort)
+	[ "$have" = "$want" ] || { bad "${p##*/}: To/Cc differ from get_maintainer.pl's (make export):"
+		diff <(echo "$want") <(echo "$have") | sed 's/^/        /' | head -10 >&2; }
 done
 if git send-email --help >/dev/null 2>&1; then
 	git send-email --dry-run --confirm=never --suppress-cc=all --to=bpf@vger.kernel.org \

@@ -47,7 +47,7 @@ need_tree() {
 
 # --- series <-> tree ---------------------------------------------------------
 WB_BASE_TAG=wb-base
-WB_SUBJECT_PREFIX=${WB_SUBJECT_PREFIX:-PATCH bpf-next}
+WB_SUBJECT_PREFIX=${WB_SUBJECT_PREFIX:-PATCH bpf-next v2}
 
 series_patches() {
 	find "$WB_SERIES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
@@ -61,15 +61,28 @@ series_patches() {
 # estimate of the object count: 7 digits in a tree just made, 9 once it
 # has been repacked, which made an unchanged tree look unexported).
 export_series() {
-	local dir=$1 n
+	local dir=$1 n addr=()
 	n=$(git -C "$WB_TREE" rev-list --count "$WB_BASE_TAG..HEAD")
 	[ "$n" -gt 0 ] || return 0
+	git -C "$WB_TREE" diff "$WB_BASE_TAG..HEAD" >"$dir/.series.diff"
+	mapfile -t addr < <(series_recipients "$dir/.series.diff" | sed 's/^\(To\|Cc\): /--\L\1=/')
+	rm -f "$dir/.series.diff"
 	git -C "$WB_TREE" -c core.abbrev=9 format-patch -q --zero-commit --no-signature \
-		--cover-letter --cover-from-description=subject \
+		--cover-letter --cover-from-description=subject "${addr[@]}" \
 		--subject-prefix="$WB_SUBJECT_PREFIX" -o "$dir" "$WB_BASE_TAG..HEAD" >/dev/null
 	# format-patch dates the cover letter "now": use the last patch's date.
 	sed -i "0,/^Date: .*/s//Date: $(git -C "$WB_TREE" log -1 --format=%aD HEAD)/" \
 		"$dir/0000-cover-letter.patch"
+}
+
+# series_recipients PATCH...: 'To: ADDR' and 'Cc: ADDR' lines for the
+# series, as b4 prep --auto-to-cc computes them: get_maintainer.pl's
+# maintainers (To) and its reviewers and lists (Cc), no one twice.
+series_recipients() {
+	local gm=("$WB_TREE/scripts/get_maintainer.pl" --nogit --nogit-fallback
+		  --nogit-chief-penguins --norolestats)
+	(cd "$WB_TREE" && "${gm[@]}" --nol "$@" | sed 's/^/To: /'
+	 "${gm[@]}" --nom "$@" | grep -vxFf <("${gm[@]}" --nol "$@") | sed 's/^/Cc: /')
 }
 
 # The tree remembers what it was last synced with (made from, or exported

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Show that the series' NMI test has teeth: build the tree with the key
-# branch of bpf_obj_release_kptrs() removed (the destructor then runs inline
-# in NMI, as if the series only restored the pre-a3a81d247651 behaviour),
-# run the NMI exerciser on it, and expect it to fail on "dtor calls in NMI".
+# Show that the series' NMI test has teeth: build the tree with the context
+# predicate of bpf_obj_release_fields() (bpf_kptr_must_defer()) always false
+# (the destructor then runs inline in NMI, as if the series only restored
+# the pre-a3a81d247651 behaviour), run the tests on it, and expect them to
+# fail on "dtor calls in NMI".
 # The broken variant lives in build/teeth/linux (a git worktree); it is never
 # exported or committed.
 . "$(dirname "$0")/lib.sh"
@@ -12,9 +13,10 @@ need_tree
 wt=$WB_OUT/teeth/linux
 scratch_worktree "$wt" HEAD
 f=$wt/kernel/bpf/syscall.c
-grep -q '^		if (!in_nmi()) {$' "$f" ||
-	die "no 'if (!in_nmi())' branch in bpf_obj_release_kptrs() at $(git -C "$wt" log -1 --format=%s); is the series applied?"
-sed -i 's|^		if (!in_nmi()) {$|		if (true) { /* teeth: in_nmi() branch removed */|' "$f"
+pred='	return in_nmi() || in_hardirq() || irqs_disabled();'
+grep -qxF "$pred" "$f" ||
+	die "no '$pred' (bpf_kptr_must_defer()) at $(git -C "$wt" log -1 --format=%s); is the series applied?"
+sed -i "s/^$pred\$/	return false; \/* teeth: never defer *\//" "$f"
 git -C "$wt" diff --stat >&2
 tests=${WB_TESTS:-kptr_release}
 log=$WB_OUT/teeth.log
@@ -27,8 +29,8 @@ rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" != 0 ] && grep -q 'dtor calls in NMI' "$log"; then
 	grep -E 'dtor calls in NMI.*(FAIL|unexpected)|SPLAT' "$log" | head -5 >&2
-	result "teeth OK: without the in_nmi() branch the NMI test fails ('dtor calls in NMI')"
+	result "teeth OK: without the deferral the NMI tests fail ('dtor calls in NMI')"
 	exit 0
 fi
-result "teeth MISSING: the NMI test did not fail on 'dtor calls in NMI' without the in_nmi() branch (exit $rc)"
+result "teeth MISSING: the NMI test did not fail on 'dtor calls in NMI' without the deferral (exit $rc)"
 exit 1
