@@ -12,7 +12,7 @@ need_tree
 # ccache hits for every file the sed does not touch.
 wt=$WB_OUT/teeth/linux
 scratch_worktree "$wt" HEAD
-f=$wt/kernel/bpf/syscall.c
+f=$wt/include/linux/bpf.h
 pred='	return in_nmi() || in_hardirq() || irqs_disabled();'
 grep -qxF "$pred" "$f" ||
 	die "no '$pred' (bpf_kptr_must_defer()) at $(git -C "$wt" log -1 --format=%s); is the series applied?"
