@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest teeth against-v1 bench regress wb-selftest clean
+	vm test check-series vmtest mutants against-v1 bench regress wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -48,9 +48,9 @@ check-series:
 ## vmtest          the tree's own tools/testing/selftests/bpf/vmtest.sh with a local rootfs
 vmtest:
 	@$(S)/vmtest.sh
-## teeth           the NMI test must fail on a kernel without the in_nmi() branch
-teeth:
-	@$(S)/teeth.sh
+## mutants         each mutation of config/mutants.list must fail the series' tests
+mutants:
+	@$(S)/mutants.sh
 ## against-v1      the series' tests of HEAD on a kernel with v1 of the series (expected to fail)
 against-v1:
 	@$(S)/against-v1.sh

@@ -1,100 +1,111 @@
 #!/usr/bin/env python3
-"""Side-by-side table of two wb_bench runs (base, patched).
+"""Side-by-side tables of wb_bench runs, one column per kernel.
 
-usage: bench-report.py BASE_LOG PATCHED_LOG
+usage: bench-report.py [--unit insn|ns] NAME=LOG...   (the first is the base)
 
-Reads the "BENCH <key> <value>" lines test_progs printed in each guest
-(a log may hold several boots); repeated keys are runs of the same
-measurement (median, min-max shown), lat/us are latency samples
-(percentiles over all of them), other lat/ keys are counts (summed).
+Reads the "BENCH bootN:<key> <value>" lines of each log (scripts/bench.sh
+prefixes each boot's lines). Map operations: the minimum over every run of
+every boot (interference - ticks, RCU callbacks - only ever adds work), the
+change against the first kernel, and the determinism check: how far apart
+the per-boot minima of the same kernel are. Memory: per entry. Latency:
+percentiles over the samples of all boots.
 """
 import re
-import statistics
 import sys
 
-
-def load(path):
+args = sys.argv[1:]
+unit = "insn"
+if args[:1] == ["--unit"]:
+    unit, args = args[1], args[2:]
+sides = []
+for a in args:
+    name, path = a.split("=", 1)
     vals = {}
     with open(path, errors="replace") as f:
-        for m in re.finditer(r"^BENCH (\S+) (\S+)$", f.read(), re.M):
-            vals.setdefault(m.group(1), []).append(float(m.group(2)))
-    return vals
+        for m in re.finditer(r"^BENCH (boot\d+):(\S+) (\S+)$", f.read(), re.M):
+            vals.setdefault(m.group(2), {}).setdefault(m.group(1), []).append(float(m.group(3)))
+    sides.append((name, vals))
+keys = list(dict.fromkeys(k for _, v in sides for k in v))
+what = "guest instructions (QEMU -icount shift=0)" if unit == "insn" else "ns (wall clock)"
 
 
-base, patched = load(sys.argv[1]), load(sys.argv[2])
-keys = list(dict.fromkeys(list(base) + list(patched)))
-
-
-def med(v):
-    return statistics.median(v) if v else None
-
-
-def cell(v, fmt="%.1f"):
-    if not v:
-        return "-"
-    if len(v) == 1:
-        return fmt % v[0]
-    return (fmt + " (" + fmt + "-" + fmt + ")") % (med(v), min(v), max(v))
+def allv(vals, k):
+    return [x for runs in vals.get(k, {}).values() for x in runs]
 
 
 out = []
 ops = [k for k in keys if k.startswith(("update/", "delete/", "lookup/"))]
 if ops:
-    n = max(len(base.get(k, [])) for k in ops)
-    out.append("Map operations from a BPF program, ns/op, median (min-max) of %d runs." % n)
-    out.append("TCG guest: compare columns, not absolute numbers. lookup/ is code the series")
-    out.append("does not touch: its ratio is how much faster or slower the patched image runs")
-    out.append("in the guest regardless of the series; 'vs lookup' divides by it.")
-    out.append("%-26s %-26s %-26s %6s %9s" % ("op/map/value", "base", "patched", "ratio",
-                                              "vs lookup"))
+    out.append(f"Map operations from a BPF program: {what} per op, minimum over all runs")
+    out.append("and boots; +x: change against %s; spread: largest difference between the" % sides[0][0])
+    out.append("per-boot minima of one kernel (determinism). Values: plain, cpumask (bpf_cpumask,")
+    out.append("NMI-safe destructor), ctx (bpf_testmod_ctx, task-context destructor; one")
+    out.append("destructor call per op on every kernel). lookup/: untouched code, a control.")
+    hdr = "%-28s" % "op/map/value" + "".join("%22s" % n for n, _ in sides) + "%8s" % "spread"
+    out.append(hdr)
     for k in ops:
-        b, p = base.get(k), patched.get(k)
-        ctl = "lookup/" + k.split("/", 1)[1]
-        cb, cp = base.get(ctl), patched.get(ctl)
-        ratio = med(p) / med(b) if b and p else None
-        norm = ratio / (med(cp) / med(cb)) if ratio and cb and cp else None
-        out.append("%-26s %-26s %-26s %6s %9s" % (k, cell(b), cell(p),
-                                                  "%.3f" % ratio if ratio else "-",
-                                                  "%.3f" % norm if norm else "-"))
+        base = allv(sides[0][1], k)
+        row = "%-28s" % k
+        spread = 0.0
+        for i, (n, vals) in enumerate(sides):
+            v = allv(vals, k)
+            if not v:
+                row += "%22s" % "-"
+                continue
+            mins = [min(r) for r in vals[k].values()]
+            spread = max(spread, max(mins) - min(mins))
+            if i == 0 or not base:
+                row += "%22.1f" % min(v)
+            else:
+                d = min(v) - min(base)
+                row += "%22s" % ("%.1f (%+.1f %+.1f%%)" % (min(v), d, 100 * d / min(base)))
+        out.append(row + "%8.1f" % spread)
     out.append("")
 
 mem = [k for k in keys if k.startswith("mem/")]
 if mem:
-    out.append("Map memory (map_mem_usage = fdinfo memlock), bytes, every entry present")
-    out.append("%-28s %12s %12s %10s %10s" % ("map/value/entries", "base", "patched",
-                                              "delta", "B/entry"))
+    out.append("Map memory (map_mem_usage = fdinfo memlock), bytes per entry, every entry")
+    out.append("present (percpu maps: all possible CPUs); +x: against %s" % sides[0][0])
+    out.append("%-30s" % "map/value/entries" + "".join("%18s" % n for n, _ in sides))
     for k in mem:
-        b, p = med(base.get(k)), med(patched.get(k))
         entries = int(k.rsplit("/", 1)[1])
-        if b is None or p is None:
-            out.append("%-28s %12s %12s" % (k, b, p))
-            continue
-        out.append("%-28s %12d %12d %10d %10.1f" % (k, b, p, p - b, (p - b) / entries))
+        base = allv(sides[0][1], k)
+        row = "%-30s" % k
+        for i, (n, vals) in enumerate(sides):
+            v = allv(vals, k)
+            if not v:
+                row += "%18s" % "-"
+            elif i == 0 or not base:
+                row += "%18.1f" % (min(v) / entries)
+            else:
+                row += "%18s" % ("%.1f (%+.1f)" % (min(v) / entries, (min(v) - min(base)) / entries))
+        out.append(row)
     out.append("")
+
 
 def pct(v, q):
     v = sorted(v)
     return v[min(len(v) - 1, int(len(v) * q))]
 
 
-lat = [k for k in keys if k.startswith("lat/") and k not in ("lat/us", "lat/warmup_us", "lat/first_us")]
-if lat:
-    out.append("NMI-to-destructor latency, from the NMI program's update to the destructor's")
-    out.append("entry (bpf_ktime_get_ns in the guest; NMIs from sysrq-l; counts summed over boots)")
-    out.append("%-28s %12s %12s" % ("", "base", "patched"))
+lat = [k for k in ("lat/floor", "lat/task", "lat/ctx") if k in keys]
+if lat or "lat/unsupported" in keys:
+    out.append(f"NMI-to-destructor latency, {what}: from the NMI program's update to the")
+    out.append("destructor's entry. task: first task destructor of the NMI's batch (runs in the")
+    out.append("irq_work); ctx: every bpf_testmod_ctx destructor (task context: the work item);")
+    out.append("floor: bpf_send_signal_thread() in NMI to the entry of its irq_work.")
+    out.append("%-34s" % "" + "".join("%14s" % n for n, _ in sides))
     for k in lat:
-        b, p = base.get(k), patched.get(k)
-        out.append("%-28s %12s %12s" % (k, "%d" % sum(b) if b else "-", "%d" % sum(p) if p else "-"))
-    for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0)):
-        b, p = base.get("lat/us"), patched.get("lat/us")
-        out.append("%-28s %12s %12s" % ("lat/%s_us" % name, "%.1f" % pct(b, q) if b else "-",
-                                         "%.1f" % pct(p, q) if p else "-"))
-    for name, q in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
-        b, p = base.get("lat/first_us"), patched.get("lat/first_us")
-        out.append("%-28s %12s %12s" % ("lat/first_of_batch_%s_us" % name,
-                                         "%.1f" % pct(b, q) if b else "-",
-                                         "%.1f" % pct(p, q) if p else "-"))
-    b, p = base.get("lat/warmup_us"), patched.get("lat/warmup_us")
-    out.append("%-28s %12s %12s" % ("lat/warmup_max_us (excluded)", "%.1f" % max(b) if b else "-",
-                                     "%.1f" % max(p) if p else "-"))
+        for name, q in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
+            row = "%-34s" % ("%s %s" % (k, name))
+            for n, vals in sides:
+                v = allv(vals, k)
+                row += "%14s" % ("%.0f" % pct(v, q) if v else "-")
+            out.append(row)
+        row = "%-34s" % ("%s samples" % k)
+        out.append(row + "".join("%14d" % len(allv(vals, k)) for _, vals in sides))
+    for k in ("lat/nmi_runs", "lat/dtor_in_nmi", "lat/not_released_in_nmi", "lat/unsupported"):
+        row = "%-34s" % k
+        out.append(row + "".join("%14s" % ("%d" % sum(allv(vals, k)) if allv(vals, k) else "-")
+                                 for _, vals in sides))
 print("\n".join(out))

@@ -1,44 +1,75 @@
 #!/usr/bin/env bash
-# make bench: build the base kernel (wb-base) and the patched kernel (the
-# tree's HEAD) with the same lean config, run the workbench benchmark
-# (selftests/prog_tests/wb_bench.c) on each in turn, WB_BENCH_ROUNDS times
-# (default 3), and print them side by side (scripts/bench-report.py),
-# followed by the instructions the series adds to the map update/delete
-# paths (scripts/zerocost.sh).
-# Both trees are scratch worktrees in build/bench/{base,patched}/linux.
+# make bench: build the base kernel (wb-base), the patched kernel (the tree's
+# HEAD) and the bench-only alternative (HEAD + config/bench-alt.patch: no
+# slots, kptrs left in place where the series defers) with the same lean
+# config, boot each WB_BENCH_BOOTS times (default 2) with the workbench
+# benchmark (selftests/prog_tests/wb_bench.c) and print them side by side
+# (scripts/bench-report.py), then the instructions the series adds to the
+# map update/delete paths (scripts/zerocost.sh).
+# The guests run under QEMU's -icount shift=0,sleep=off: the guest clock
+# counts instructions, so the figures are guest instructions per op, the
+# same on every host and under any host load; two guests run at once.
+# WB_BENCH_CLOCK=wall (a KVM host): real nanoseconds, one guest at a time.
+# The trees are scratch worktrees in build/bench/{base,patched,alt}/linux.
 . "$(dirname "$0")/lib.sh"
 need_tree
 [ -z "$(git -C "$WB_TREE" status --porcelain --untracked-files=no)" ] ||
 	log "note: the tree has uncommitted changes; the patched side is its HEAD without them"
 t0=$(now)
-rounds=${WB_BENCH_ROUNDS:-3}
-# One thread per vCPU: with thread=single TCG round-robins the vCPUs and
-# a CPU that just left an NMI can wait a whole time slice for its irq_work.
-export WB_TCG_THREAD=${WB_TCG_THREAD:-multi}
-for side in base patched; do
-	top=$(side_tree $side)
+boots=${WB_BENCH_BOOTS:-2}
+sides=(base patched alt)
+case ${WB_BENCH_CLOCK:-icount} in
+icount)	export WB_ICOUNT=1 WB_ACCEL=tcg; jobs=2 unit=insn ;;
+wall)	jobs=1 unit=ns ;;
+*)	die "WB_BENCH_CLOCK=${WB_BENCH_CLOCK} (icount or wall)" ;;
+esac
+for side in "${sides[@]}"; do
+	top=$(side_tree "$side")
 	(
 		export WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench
 		"$WB_ROOT/scripts/kernel.sh"
 		"$WB_ROOT/scripts/selftests.sh"
 	)
-	: >"$top/wb_bench.log"
 done
-# Boot base and patched in turn, $rounds times: drift on the host (other
-# load, frequency) then hits both sides alike.
-for r in $(seq "$rounds"); do
-	for side in base patched; do
-		top=$WB_OUT/bench/$side
-		WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench \
-			"$WB_ROOT/scripts/vm.sh" >"$top/vm.out" 2>&1 ||
-			{ cat "$top/vm.out" >&2; die "the benchmark failed on the $side kernel (round $r)"; }
-		cat "$top/build/run-lean/res/wb_bench.log" >>"$top/wb_bench.log"
-		log "round $r/$rounds, $side: $(tail -1 "$top/vm.out")"
+# One guest per side and boot, $jobs at a time; each in a copy of its
+# side's output directory (vm.sh writes its run directory there).
+boot() {
+	local side=$1 b=$2 top=$WB_OUT/bench/$1 out
+	out=$top/boot$b
+	mkdir -p "$out"
+	ln -sfn "$top/build/kernel-lean" "$out/kernel-lean"
+	ln -sfn "$top/build/selftests-lean" "$out/selftests-lean"
+	if ! WB_TREE=$top/linux WB_OUT=$out WB_VARIANT=lean WB_TESTS=wb_bench \
+		"$WB_ROOT/scripts/vm.sh" >"$out/vm.out" 2>&1; then
+		tail -30 "$out/vm.out" >&2
+		echo "[$stage] ERROR: the benchmark failed on the $side kernel (boot $b), see $out/vm.out" >&2
+		return 1
+	fi
+	log "$side, boot $b: $(tail -1 "$out/vm.out")"
+}
+pids=() failed=0
+for b in $(seq "$boots"); do
+	for side in "${sides[@]}"; do
+		boot "$side" "$b" & pids+=($!)
+		if [ "${#pids[@]}" -ge "$jobs" ]; then
+			wait "${pids[0]}" || failed=1
+			pids=("${pids[@]:1}")
+		fi
 	done
 done
+for p in "${pids[@]}"; do wait "$p" || failed=1; done
+[ "$failed" = 0 ] || die "a benchmark guest failed (see above)"
+logs=()
+for side in "${sides[@]}"; do
+	: >"$WB_OUT/bench/$side/wb_bench.log"
+	for b in $(seq "$boots"); do
+		sed "s/^BENCH /BENCH boot$b:/" "$WB_OUT/bench/$side/boot$b/run-lean/res/wb_bench.log" \
+			>>"$WB_OUT/bench/$side/wb_bench.log"
+	done
+	logs+=("$side=$WB_OUT/bench/$side/wb_bench.log")
+done
 report=$WB_OUT/bench/report.txt
-python3 "$WB_ROOT/scripts/bench-report.py" \
-	"$WB_OUT/bench/base/wb_bench.log" "$WB_OUT/bench/patched/wb_bench.log" | tee "$report"
+python3 "$WB_ROOT/scripts/bench-report.py" --unit "$unit" "${logs[@]}" | tee "$report"
 "$WB_ROOT/scripts/zerocost.sh" "$WB_OUT/bench/base/build/kernel-lean/vmlinux" \
 	"$WB_OUT/bench/patched/build/kernel-lean/vmlinux" "$WB_OUT/bench/patched/linux" | tee -a "$report"
-result "bench done in $(elapsed "$t0"); table in $report"
+result "bench ($unit, $boots boots per kernel) done in $(elapsed "$t0"); table in $report"

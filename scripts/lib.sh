@@ -157,7 +157,7 @@ wb_absent_tests() {
 
 # scratch_worktree DIR REV: a detached worktree of the tree at DIR, reset to
 # REV (a previous run's edits are dropped). Used for trees that are built
-# and run but never exported (teeth, bench). Keep DIR at X/linux with the
+# and run but never exported (mutants, bench). Keep DIR at X/linux with the
 # build in X/build: ccache then hits for every file that is the same.
 scratch_worktree() {
 	local dir=$1 rev
@@ -170,13 +170,18 @@ scratch_worktree() {
 	fi
 }
 
-# side_tree base|patched: one side of a base vs patched comparison (make
-# bench, make regress): the scratch worktree at wb-base or at the tree's
-# HEAD. Prints its top directory (tree in TOP/linux, build in TOP/build).
+# side_tree base|patched|alt: one side of a base vs patched comparison
+# (make bench, make regress): the scratch worktree at wb-base or at the
+# tree's HEAD; alt is HEAD with config/bench-alt.patch (make bench only).
+# Prints its top directory (tree in TOP/linux, build in TOP/build).
 side_tree() {
 	local top=$WB_OUT/bench/$1 rev=HEAD
 	[ "$1" = base ] && rev=$WB_BASE_TAG
 	scratch_worktree "$top/linux" "$rev"
+	if [ "$1" = alt ]; then
+		git -C "$top/linux" apply "$WB_ROOT/config/bench-alt.patch" ||
+			die "config/bench-alt.patch does not apply to the tree's HEAD; update it"
+	fi
 	log "$1: $(git -C "$top/linux" log -1 --format='%h %s')"
 	echo "$top"
 }

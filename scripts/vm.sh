@@ -50,16 +50,26 @@ cpu=max
 # never seen with thread=single. WB_TCG_THREAD=multi brings MTTCG back.
 accel_opt=$accel
 [ "$accel" = tcg ] && accel_opt="tcg,thread=${WB_TCG_THREAD:-single}"
+# WB_ICOUNT=1 (make bench): the guest clock counts instructions, one ns
+# each (-icount shift=0, which needs TCG with one thread); sleep=off: an
+# idle guest does not skip clock time either.
+icount=()
+if [ "${WB_ICOUNT:-0}" = 1 ]; then
+	[ "$accel" = tcg ] || die "WB_ICOUNT=1 needs TCG (WB_ACCEL=tcg); KVM guests run at real speed"
+	accel_opt=tcg,thread=single
+	icount=(-icount shift=0,sleep=off)
+fi
+smp=${WB_SMP:-2}
 
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro panic=-1 nokaslr"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=262144"
 cmdline+=" init=$WB_ROOT/scripts/guest-init.sh"
 cmdline+=" wb.out=$sout wb.timeout=$per_test ${WB_CMDLINE:-}"
 
-log "booting $WB_VARIANT kernel ($accel_opt, 2 vCPUs, $mem) for ${#tests[@]} test(s), timeout ${vm_timeout}s"
+log "booting $WB_VARIANT kernel ($accel_opt${icount:+ ${icount[*]}}, $smp vCPUs, $mem) for ${#tests[@]} test(s), timeout ${vm_timeout}s"
 t0=$(now)
 set +e
-timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -smp 2 -m "$mem" \
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -smp "$smp" -m "$mem" "${icount[@]}" \
 	-nographic -no-reboot -nodefaults -serial "file:$run/console.log" \
 	-kernel "$img" -append "$cmdline" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \

@@ -14,10 +14,10 @@ funcs=("$@")
 	htab_map_update_elem htab_map_delete_elem htab_lru_map_update_elem
 	htab_lru_map_delete_elem htab_map_update_elem_in_place alloc_htab_elem
 	free_htab_elem htab_elem_free __htab_map_lookup_elem)
-# The tests in front of every release: arrays test for slots, hash maps
-# for a record (the test base had in check_and_cancel_fields(), inlined),
-# and bpf_obj_release_kptrs() tests the record's field mask.
-guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:if (array->kptr_slots)"
-	"kernel/bpf/hashtab.c:static __always_inline bool check_and_release_fields(struct bpf_htab *htab,:if (IS_ERR_OR_NULL(htab->map.record))"
-	"include/linux/bpf.h:static inline bool bpf_obj_release_kptrs(:if (IS_ERR_OR_NULL(rec) || !(rec->field_mask & (BPF_KPTR_REF | BPF_KPTR_PERCPU)))")
+# The tests in front of every release: arrays test for a record, hash maps
+# for the fields a reused element may hold (htab_recycle()) and for a
+# record (the test base had in check_and_cancel_fields()).
+guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:if (!IS_ERR_OR_NULL(array->map.record))"
+	"kernel/bpf/hashtab.c:static bool htab_recycle(:if (!btf_record_has_field(htab->map.record, HTAB_RECYCLE_FIELDS))"
+	"kernel/bpf/hashtab.c:static bool check_and_cancel_fields(:if (IS_ERR_OR_NULL(htab->map.record))")
 python3 "$WB_ROOT/scripts/zerocost.py" "$base" "$patched" "$tree" "${funcs[@]}" -- "${guards[@]}"

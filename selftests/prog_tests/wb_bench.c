@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Workbench benchmark, run by `make bench` on the base and the patched
- * kernel (same config). Prints "BENCH <key> <value>" lines that
- * scripts/bench-report.py puts side by side. Timings come from a TCG guest:
- * compare base and patched with each other, never with real hardware.
+/* Workbench benchmark, run by `make bench` on the base, the patched and the
+ * bench-only alternative kernel (same config). Prints "BENCH <key> <value>"
+ * lines that scripts/bench-report.py puts side by side. Under `make bench`
+ * the guest runs with QEMU's -icount shift=0: bpf_ktime_get_ns() then
+ * counts guest instructions, and every "ns" below is an instruction.
  *
- * - ops: ns per map update / delete from a BPF program, for array, percpu
- *   array, hash, no-prealloc hash, LRU hash and percpu hash, with a plain
- *   value and with a value holding a bpf_testmod_ctx kptr that every
- *   operation replaces; lookups, which the series does not touch, as a
- *   control; WB_BENCH_RUNS runs each (default 7).
+ * - ops: per map update / delete from a BPF program, for array, percpu
+ *   array, hash, no-prealloc hash, LRU hash, percpu hash and rhash, with a
+ *   plain value, a value holding a bpf_cpumask (NMI-safe destructor) and
+ *   one holding a bpf_testmod_ctx (NMI-unsafe) that every operation
+ *   replaces; lookups, which the series does not touch, as a control;
+ *   WB_BENCH_RUNS runs each (default 5).
  * - mem: map_mem_usage (fdinfo memlock) of those maps at 1k and 64k
  *   entries, every entry present.
- * - lat: time from the NMI program's update that releases a kptr to the
- *   start of its destructor, NMIs from sysrq-l.
+ * - lat: from the NMI program's update that releases a kptr to the entry
+ *   of its destructor (bpf_testmod_ctx: task context; task: irq_work), and
+ *   the floor: from bpf_send_signal_thread() in NMI to the entry of the
+ *   irq_work it queues (SIGURG, ignored by default). NMIs from
+ *   bpf_testmod_raise_nmi() (absent on the base tree: no lat there).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #define NR_KEYS		1024
 #define NR_OPS		20000
 #define LAT_ROUNDS	40
+#define NR_LAT_VALUES	8	/* NR_LAT in progs/wb_bench.c */
 #define MAX_SAMPLES	4096	/* as in progs/wb_bench.c */
 
 struct flavour {
@@ -34,8 +40,12 @@ struct flavour {
 
 static const struct flavour flavours[] = {
 	{ "array", false }, { "pcpu_array", false }, { "hash", true },
-	{ "hash_np", true }, { "lru", true }, { "pcpu_hash", true },
+	{ "hash_np", true }, { "lru", true }, { "pcpu_hash", true }, { "rhash", true },
 };
+
+/* map name suffix and value name: plain, bpf_cpumask, bpf_testmod_ctx */
+static const char * const vsuffix[] = { "p", "c", "k" };
+static const char * const vname[] = { "plain", "cpumask", "ctx" };
 
 /* lookup: a control, the series does not touch it (see progs/wb_bench.c) */
 static const struct {
@@ -60,7 +70,7 @@ static int run_prog(struct wb_bench *skel, const char *name)
 static void bench_ops(void)
 {
 	const char *env = getenv("WB_BENCH_RUNS");
-	int runs = env ? atoi(env) : 7;
+	int runs = env ? atoi(env) : 5;
 	struct wb_bench *skel;
 	int f, k, r, op, errs = 0;
 	char name[64];
@@ -69,8 +79,8 @@ static void bench_ops(void)
 	if (!ASSERT_OK_PTR(skel, "open_and_load"))
 		return;
 	for (f = 0; f < ARRAY_SIZE(flavours); f++) {
-		for (k = 0; k < 2; k++) {
-			const char *suffix = k ? "k" : "p";
+		for (k = 0; k < ARRAY_SIZE(vsuffix); k++) {
+			const char *suffix = vsuffix[k];
 
 			skel->bss->nr_fill = NR_KEYS / 2;
 			snprintf(name, sizeof(name), "fill_%s_%s", flavours[f].name, suffix);
@@ -87,7 +97,7 @@ static void bench_ops(void)
 					if (run_prog(skel, name))
 						goto out;
 					printf("BENCH %s/%s/%s %.1f\n", ops[op].name,
-					       flavours[f].name, k ? "kptr" : "plain",
+					       flavours[f].name, vname[k],
 					       (double)skel->bss->elapsed_ns / NR_OPS);
 					if (skel->bss->errs)
 						printf("BENCH errors/%s %d\n", name, skel->bss->errs);
@@ -135,8 +145,8 @@ static void bench_mem(int entries)
 		goto out;
 	skel->bss->nr_fill = entries;
 	for (f = 0; f < ARRAY_SIZE(flavours); f++) {
-		for (k = 0; k < 2; k++) {
-			const char *suffix = k ? "k" : "p";
+		for (k = 0; k < ARRAY_SIZE(vsuffix); k++) {
+			const char *suffix = vsuffix[k];
 
 			snprintf(name, sizeof(name), "fill_%s_%s", flavours[f].name, suffix);
 			if (flavours[f].hash && run_prog(skel, name))
@@ -145,7 +155,7 @@ static void bench_mem(int entries)
 			map = bpf_object__find_map_by_name(skel->obj, name);
 			if (!ASSERT_OK_PTR(map, name))
 				goto out;
-			printf("BENCH mem/%s/%s/%d %lld\n", flavours[f].name, k ? "kptr" : "plain",
+			printf("BENCH mem/%s/%s/%d %lld\n", flavours[f].name, vname[k],
 			       entries, memlock(bpf_map__fd(map)));
 		}
 	}
@@ -154,82 +164,81 @@ out:
 	wb_bench__destroy(skel);
 }
 
+static void print_samples(const char *key, __u64 *ns, __u32 nr)
+{
+	__u32 i;
+
+	for (i = 0; i < nr && i < MAX_SAMPLES; i++)
+		printf("BENCH %s %llu\n", key, (unsigned long long)ns[i]);
+}
+
+/*
+ * Round 0 of each mode warms up (the guest translates the irq_work,
+ * destructor and trampoline code the first time it runs): its samples
+ * are dropped. Mode 0 is the floor, mode 1 the release.
+ */
 static void bench_lat(void)
 {
-	struct bpf_link *nmi = NULL, *dtor = NULL;
-	int i, n, prev = 0, sysrq = -1, printk = -1;
-	__u64 first;
-	char old_printk[64] = "";
+	struct bpf_link *links[4] = {};
+	int i, n, mode, err, fd, want;
 	struct wb_bench *skel;
 	cpu_set_t set, old;
 
 	skel = wb_bench__open_and_load();
 	if (!ASSERT_OK_PTR(skel, "open_and_load"))
 		return;
-	/* sysrq-l from CPU 0 NMIs CPU 1; keep its backtraces off the slow console */
+	fd = bpf_program__fd(skel->progs.lat_raise_nmi);
+	/* the NMI hits this CPU: stay on it */
 	ASSERT_OK(sched_getaffinity(0, sizeof(old), &old), "getaffinity");
 	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (!ASSERT_OK(sched_setaffinity(0, sizeof(set), &set), "pin to CPU 0"))
+	CPU_SET(sched_getcpu(), &set);
+	if (!ASSERT_OK(sched_setaffinity(0, sizeof(set), &set), "pin"))
 		goto out;
-	printk = open("/proc/sys/kernel/printk", O_RDWR);
-	if (printk >= 0 && read(printk, old_printk, sizeof(old_printk) - 1) > 0)
-		ASSERT_EQ(pwrite(printk, "1", 1, 0), 1, "console loglevel 1");
-	sysrq = open("/proc/sysrq-trigger", O_WRONLY);
-	if (!ASSERT_GE(sysrq, 0, "open sysrq-trigger"))
-		goto out;
-	nmi = bpf_program__attach(skel->progs.lat_nmi);
-	dtor = bpf_program__attach(skel->progs.lat_dtor);
-	if (!ASSERT_OK_PTR(nmi, "attach lat_nmi") || !ASSERT_OK_PTR(dtor, "attach lat_dtor"))
-		goto out;
-	/*
-	 * Round 0 warms up: the guest translates the irq_work, destructor and
-	 * trampoline code the first time it runs (~1 ms under TCG). Its
-	 * samples are printed apart and left out of the percentiles.
-	 */
-	for (i = 0; i <= LAT_ROUNDS; i++) {
-		if (run_prog(skel, "lat_fill"))
-			break;
-		if (!ASSERT_EQ(write(sysrq, "l", 1), 1, "sysrq-l"))
-			break;
-		for (n = 0; n < 100 && skel->bss->lat_armed; n++)
-			usleep(1000);
-		if (i) {
-			/* the first destructor of this NMI's batch (LIFO) */
-			usleep(1000);
-			for (n = prev, first = ~0ULL; n < skel->bss->lat_nr && n < MAX_SAMPLES; n++)
-				first = first < skel->bss->lat_ns[n] ? first : skel->bss->lat_ns[n];
-			if (first != ~0ULL)
-				printf("BENCH lat/first_us %.1f\n", first / 1000.0);
-			prev = skel->bss->lat_nr;
-			continue;
+	skel->bss->lat_pid = getpid();
+	links[0] = bpf_program__attach(skel->progs.lat_nmi);
+	links[1] = bpf_program__attach(skel->progs.lat_dtor);
+	links[2] = bpf_program__attach(skel->progs.lat_task_dtor);
+	links[3] = bpf_program__attach(skel->progs.lat_floor);
+	for (i = 0; i < ARRAY_SIZE(links); i++)
+		if (!ASSERT_OK_PTR(links[i], "attach"))
+			goto out;
+	for (mode = 0; mode < 2; mode++) {
+		skel->bss->lat_mode = mode;
+		for (i = 0; i <= LAT_ROUNDS; i++) {
+			if (run_prog(skel, "lat_fill"))
+				goto out;
+			LIBBPF_OPTS(bpf_test_run_opts, opts);
+			err = bpf_prog_test_run_opts(fd, &opts) ?: opts.retval;
+			if (err == -EOPNOTSUPP) {
+				printf("BENCH lat/unsupported 1\n");
+				goto out;
+			}
+			if (!ASSERT_OK(err, "bpf_testmod_raise_nmi"))
+				goto out;
+			/* the irq_work, and the work item of the ctx destructors */
+			want = i ? i : 1;
+			for (n = 0; n < 100 && (mode ? skel->bss->lat_nr < NR_LAT_VALUES * want :
+						skel->bss->lat_floor_nr < want); n++)
+				usleep(1000);
+			if (i)
+				continue;
+			if (mode)
+				skel->bss->lat_nr = skel->bss->lat_task_nr = 0;
+			else
+				skel->bss->lat_floor_nr = 0;
 		}
-		usleep(10000);
-		for (n = 0; n < skel->bss->lat_nr && n < MAX_SAMPLES; n++)
-			printf("BENCH lat/warmup_us %.1f\n", skel->bss->lat_ns[n] / 1000.0);
-		skel->bss->lat_nr = 0;
-		prev = 0;
 	}
 	usleep(10000);
-	n = skel->bss->lat_nr;
 	printf("BENCH lat/nmi_runs %llu\n", (unsigned long long)skel->bss->lat_nmi_runs);
-	printf("BENCH lat/samples %d\n", n);
 	printf("BENCH lat/dtor_in_nmi %u\n", skel->bss->lat_dtor_in_nmi);
 	printf("BENCH lat/not_released_in_nmi %u\n", skel->bss->lat_lingering);
 	ASSERT_GT(skel->bss->lat_nmi_runs, 0, "NMI program runs");
-	/* every sample: bench-report.py takes percentiles over all runs */
-	for (i = 0; i < n && i < MAX_SAMPLES; i++)
-		printf("BENCH lat/us %.1f\n", skel->bss->lat_ns[i] / 1000.0);
+	print_samples("lat/floor", skel->bss->lat_floor_ns, skel->bss->lat_floor_nr);
+	print_samples("lat/task", skel->bss->lat_task_ns, skel->bss->lat_task_nr);
+	print_samples("lat/ctx", skel->bss->lat_ns, skel->bss->lat_nr);
 out:
-	bpf_link__destroy(nmi);
-	bpf_link__destroy(dtor);
-	if (sysrq >= 0)
-		close(sysrq);
-	if (printk >= 0) {
-		if (old_printk[0])
-			ASSERT_GT(pwrite(printk, old_printk, strlen(old_printk), 0), 0, "restore printk");
-		close(printk);
-	}
+	for (i = 0; i < ARRAY_SIZE(links); i++)
+		bpf_link__destroy(links[i]);
 	sched_setaffinity(0, sizeof(old), &old);
 	wb_bench__destroy(skel);
 }

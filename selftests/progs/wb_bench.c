@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Workbench benchmark (base vs patched): map update/delete cost with and
- * without a referenced kptr in the value, and NMI-to-destructor latency.
- * Runs unchanged on the base tree: it uses nothing the series adds.
+/* Workbench benchmark (base vs patched vs the bench-only alternative): map
+ * update/delete cost with a plain value, with an NMI-safe kptr (bpf_cpumask)
+ * and with an NMI-unsafe one (bpf_testmod_ctx) in the value, and the
+ * NMI-to-destructor latency next to its floor. Runs unchanged on the base
+ * tree: it uses nothing the series adds (bpf_testmod_raise_nmi() is weak).
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -16,6 +18,12 @@ char _license[] SEC("license") = "GPL";
 #define NR_LAT 8	/* values released per NMI in the latency run */
 #define MAX_SAMPLES 4096
 
+int bpf_testmod_raise_nmi(int nr) __ksym __weak;
+struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+void bpf_task_release(struct task_struct *p) __ksym;
+
 struct plain {
 	__u64 a;
 	__u64 b;
@@ -23,6 +31,11 @@ struct plain {
 
 struct withk {
 	__kptr struct bpf_testmod_ctx *ctx;
+	__u64 b;
+};
+
+struct withc {
+	__kptr struct bpf_cpumask *mask;
 	__u64 b;
 };
 
@@ -36,17 +49,26 @@ struct {						\
 } name SEC(".maps")
 
 MAP(array_p, BPF_MAP_TYPE_ARRAY, 0, plain);
+MAP(array_c, BPF_MAP_TYPE_ARRAY, 0, withc);
 MAP(array_k, BPF_MAP_TYPE_ARRAY, 0, withk);
 MAP(pcpu_array_p, BPF_MAP_TYPE_PERCPU_ARRAY, 0, plain);
+MAP(pcpu_array_c, BPF_MAP_TYPE_PERCPU_ARRAY, 0, withc);
 MAP(pcpu_array_k, BPF_MAP_TYPE_PERCPU_ARRAY, 0, withk);
 MAP(hash_p, BPF_MAP_TYPE_HASH, 0, plain);
+MAP(hash_c, BPF_MAP_TYPE_HASH, 0, withc);
 MAP(hash_k, BPF_MAP_TYPE_HASH, 0, withk);
 MAP(hash_np_p, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, plain);
+MAP(hash_np_c, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, withc);
 MAP(hash_np_k, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, withk);
 MAP(lru_p, BPF_MAP_TYPE_LRU_HASH, 0, plain);
+MAP(lru_c, BPF_MAP_TYPE_LRU_HASH, 0, withc);
 MAP(lru_k, BPF_MAP_TYPE_LRU_HASH, 0, withk);
 MAP(pcpu_hash_p, BPF_MAP_TYPE_PERCPU_HASH, 0, plain);
+MAP(pcpu_hash_c, BPF_MAP_TYPE_PERCPU_HASH, 0, withc);
 MAP(pcpu_hash_k, BPF_MAP_TYPE_PERCPU_HASH, 0, withk);
+MAP(rhash_p, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, plain);
+MAP(rhash_c, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, withc);
+MAP(rhash_k, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, withk);
 
 int nr_ops;
 int nr_fill;
@@ -54,7 +76,7 @@ __u64 elapsed_ns;
 int errs;
 
 /* Put a fresh object into @v; the one it replaces (if any) is released. */
-static __always_inline void stash(struct withk *v)
+static __always_inline void stash_k(struct withk *v)
 {
 	struct bpf_testmod_ctx *ctx;
 	int err = 0;
@@ -73,10 +95,34 @@ static __always_inline void stash(struct withk *v)
 		bpf_testmod_ctx_release(ctx);
 }
 
+static __always_inline void stash_c(struct withc *v)
+{
+	struct bpf_cpumask *mask;
+
+	if (!v) {
+		errs++;
+		return;
+	}
+	mask = bpf_cpumask_create();
+	if (!mask) {
+		errs++;
+		return;
+	}
+	mask = bpf_kptr_xchg(&v->mask, mask);
+	if (mask)
+		bpf_cpumask_release(mask);
+}
+
+static __always_inline void stash_p(struct plain *v)
+{
+}
+
 /*
  * fill_X: insert keys 0..nr_fill-1 (hash maps; arrays have them).
- * upd_X: overwrite nr_ops values; with a kptr (_k maps) every op first
- *        puts a fresh object into the value, so the update replaces it.
+ * upd_X: overwrite nr_ops values; with a kptr (_c, _k maps) every op first
+ *        puts a fresh object into the value, so the update replaces it: the
+ *        base kernel leaves it there and the next stash releases it, the
+ *        series releases it in the update: one destructor per op either way.
  * del_X: insert, (stash,) delete, nr_ops times (hash maps).
  * lkp_X: look up nr_ops values: code the series does not touch, a control
  *        for how fast each kernel image runs in the guest.
@@ -97,58 +143,59 @@ SEC("syscall") int prog(void *c)						\
 	return 0;								\
 }
 
-#define BENCH(name, val, has_kptr)						\
-SEC("syscall") int fill_##name(void *c)					\
+#define BENCH(name, val, suffix)						\
+SEC("syscall") int fill_##name##_##suffix(void *c)				\
 {										\
 	struct val zero = {};							\
 	int i;									\
 										\
 	bpf_for(i, 0, nr_fill)							\
-		if (bpf_map_update_elem(&name, &i, &zero, BPF_ANY))		\
+		if (bpf_map_update_elem(&name##_##suffix, &i, &zero, BPF_ANY))	\
 			errs++;							\
 	return 0;								\
 }										\
-TIMED(upd_##name, val,								\
+TIMED(upd_##name##_##suffix, val,						\
 	key = i & (NR_KEYS / 2 - 1);						\
-	if (has_kptr)								\
-		stash((void *)bpf_map_lookup_elem(&name, &key));		\
-	if (bpf_map_update_elem(&name, &key, &zero, BPF_ANY))			\
+	stash_##suffix(bpf_map_lookup_elem(&name##_##suffix, &key));		\
+	if (bpf_map_update_elem(&name##_##suffix, &key, &zero, BPF_ANY))	\
 		errs++;								\
 )										\
-TIMED(del_##name, val, /* key NR_KEYS / 2 is never filled */		\
-	if (bpf_map_update_elem(&name, &key, &zero, BPF_NOEXIST))		\
+TIMED(del_##name##_##suffix, val, /* key NR_KEYS / 2 is never filled */	\
+	if (bpf_map_update_elem(&name##_##suffix, &key, &zero, BPF_NOEXIST))	\
 		errs++;								\
-	if (has_kptr)								\
-		stash((void *)bpf_map_lookup_elem(&name, &key));		\
-	if (bpf_map_delete_elem(&name, &key))					\
+	stash_##suffix(bpf_map_lookup_elem(&name##_##suffix, &key));		\
+	if (bpf_map_delete_elem(&name##_##suffix, &key))			\
 		errs++;								\
 )										\
-TIMED(lkp_##name, val,								\
+TIMED(lkp_##name##_##suffix, val,						\
 	key = i & (NR_KEYS / 2 - 1);						\
-	if (!bpf_map_lookup_elem(&name, &key))					\
+	if (!bpf_map_lookup_elem(&name##_##suffix, &key))			\
 		errs++;								\
 )
 
-BENCH(array_p, plain, 0)
-BENCH(array_k, withk, 1)
-BENCH(pcpu_array_p, plain, 0)
-BENCH(pcpu_array_k, withk, 1)
-BENCH(hash_p, plain, 0)
-BENCH(hash_k, withk, 1)
-BENCH(hash_np_p, plain, 0)
-BENCH(hash_np_k, withk, 1)
-BENCH(lru_p, plain, 0)
-BENCH(lru_k, withk, 1)
-BENCH(pcpu_hash_p, plain, 0)
-BENCH(pcpu_hash_k, withk, 1)
+#define BENCH3(name)	\
+	BENCH(name, plain, p) BENCH(name, withc, c) BENCH(name, withk, k)
+
+BENCH3(array)
+BENCH3(pcpu_array)
+BENCH3(hash)
+BENCH3(hash_np)
+BENCH3(lru)
+BENCH3(pcpu_hash)
+BENCH3(rhash)
 
 /* --- NMI-to-destructor latency -------------------------------------- */
+
+struct latv {
+	__kptr struct bpf_testmod_ctx *ctx;	/* destructor in task context */
+	__kptr struct task_struct *task;	/* destructor anywhere but NMI */
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NR_LAT);
 	__type(key, int);
-	__type(value, struct withk);
+	__type(value, struct latv);
 } lat_array SEC(".maps");
 
 /* object -> bpf_ktime_get_ns() just before the NMI released it */
@@ -159,27 +206,41 @@ struct {
 	__type(value, __u64);
 } lat_t0 SEC(".maps");
 
+int lat_pid;
+int lat_mode;		/* 0: floor (a signal sent from NMI), 1: release */
 int lat_armed;
 __u64 lat_nmi_runs;
-__u32 lat_nr;
 __u32 lat_dtor_in_nmi;
-__u64 lat_ns[MAX_SAMPLES];
-
 __u32 lat_lingering;
+__u64 lat_task, lat_task_t0, lat_floor_t0;
+int lat_task_armed, lat_floor_armed;
+/* samples: ctx destructors (every one), first task destructor, floor */
+__u32 lat_nr, lat_task_nr, lat_floor_nr;
+__u64 lat_ns[MAX_SAMPLES], lat_task_ns[MAX_SAMPLES], lat_floor_ns[MAX_SAMPLES];
+
+SEC("syscall")
+int lat_raise_nmi(void *c)
+{
+	if (!bpf_ksym_exists(bpf_testmod_raise_nmi))
+		return -95;	/* EOPNOTSUPP: the base tree's bpf_testmod */
+	return bpf_testmod_raise_nmi(1);
+}
 
 /*
  * Refill the values for the next NMI. An object the last NMI did not
  * release (the base kernel only cancels fields in update) is released by
- * stash() here, from the syscall: forget its timestamp first, it is no
+ * the stash here, from the syscall: forget its timestamp first, it is no
  * NMI-to-destructor sample, but count it.
  */
 SEC("syscall")
 int lat_fill(void *c)
 {
-	struct withk *v;
+	struct task_struct *task;
+	struct latv *v;
 	__u64 obj;
 	int i;
 
+	lat_task_armed = 0;
 	bpf_for(i, 0, NR_LAT) {
 		v = bpf_map_lookup_elem(&lat_array, &i);
 		if (!v)
@@ -187,7 +248,16 @@ int lat_fill(void *c)
 		obj = (__u64)v->ctx;
 		if (obj && !bpf_map_delete_elem(&lat_t0, &obj))
 			lat_lingering++;
-		stash(v);
+		stash_k((struct withk *)v);
+		task = bpf_task_from_pid(lat_pid);
+		if (!task) {
+			errs++;
+			continue;
+		}
+		lat_task = (__u64)task;
+		task = bpf_kptr_xchg(&v->task, task);
+		if (task)
+			bpf_task_release(task);
 	}
 	lat_armed = 1;
 	return 0;
@@ -196,13 +266,22 @@ int lat_fill(void *c)
 SEC("tp_btf/nmi_handler")
 int BPF_PROG(lat_nmi, void *handler, s64 delta_ns, int handled)
 {
-	struct withk zero = {}, *v;
+	struct latv zero = {}, *v;
 	__u64 obj, now;
 	int i;
 
 	if (!bpf_in_nmi() || !__sync_val_compare_and_swap(&lat_armed, 1, 0))
 		return 0;
 	lat_nmi_runs++;
+	if (!lat_mode) {
+		lat_floor_t0 = bpf_ktime_get_ns();
+		lat_floor_armed = 1;
+		/* in NMI: queued to the irq_work do_bpf_send_signal(); ignored */
+		bpf_send_signal_thread(23 /* SIGURG */);
+		return 0;
+	}
+	lat_task_t0 = bpf_ktime_get_ns();
+	lat_task_armed = 1;
 	bpf_for(i, 0, NR_LAT) {
 		v = bpf_map_lookup_elem(&lat_array, &i);
 		if (!v)
@@ -215,22 +294,47 @@ int BPF_PROG(lat_nmi, void *handler, s64 delta_ns, int handled)
 	return 0;
 }
 
+static __always_inline void sample(__u64 *ns, __u32 *nr, __u64 t0)
+{
+	__u32 n = *nr;
+
+	if (n < MAX_SAMPLES) {
+		ns[n] = bpf_ktime_get_ns() - t0;
+		*nr = n + 1;
+	}
+}
+
 SEC("fentry/bpf_testmod_ctx_release_dtor")
 int BPF_PROG(lat_dtor, void *p)
 {
-	__u64 obj = (__u64)p, *t0, now = bpf_ktime_get_ns();
-	__u32 n;
+	__u64 obj = (__u64)p, *t0;
 
 	t0 = bpf_map_lookup_elem(&lat_t0, &obj);
 	if (!t0)
 		return 0;
 	if (bpf_in_nmi())
 		lat_dtor_in_nmi++;
-	n = lat_nr;
-	if (n < MAX_SAMPLES) {
-		lat_ns[n] = now - *t0;
-		lat_nr = n + 1;
-	}
+	sample(lat_ns, &lat_nr, *t0);
 	bpf_map_delete_elem(&lat_t0, &obj);
+	return 0;
+}
+
+SEC("fentry/bpf_task_release_dtor")
+int BPF_PROG(lat_task_dtor, void *p)
+{
+	if ((__u64)p != lat_task || !__sync_val_compare_and_swap(&lat_task_armed, 1, 0))
+		return 0;
+	if (bpf_in_nmi())
+		lat_dtor_in_nmi++;
+	sample(lat_task_ns, &lat_task_nr, lat_task_t0);
+	return 0;
+}
+
+/* the floor: the irq_work of bpf_send_signal_thread() in NMI, at entry */
+SEC("fentry/do_bpf_send_signal")
+int BPF_PROG(lat_floor, void *work)
+{
+	if (__sync_val_compare_and_swap(&lat_floor_armed, 1, 0))
+		sample(lat_floor_ns, &lat_floor_nr, lat_floor_t0);
 	return 0;
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make mutants: show that the series' tests can fail. For each mutation in
+# config/mutants.list (one per mechanism: slot claim and hand-back, defer
+# branch and context predicate, second stage, recycle and eviction
+# release, teardown barrier, percpu slot index, graph roots, size check,
+# ...), apply it alone to a scratch worktree of the tree (build/mutants/linux,
+# never exported), build the kernel, run the series' tests and record which
+# assertion killed it, or SURVIVED. Fails if a mutant survives or does not
+# apply or build. Not part of CI: about 4 min per mutant.
+# MUTANTS="a b" runs only those; WB_TESTS overrides the tests.
+. "$(dirname "$0")/lib.sh"
+need_tree
+need python3
+list=$WB_ROOT/config/mutants.list
+top=$WB_OUT/mutants
+wt=$top/linux
+rev=$(git -C "$WB_TREE" rev-parse HEAD)
+tests=${WB_TESTS:-kptr_release kptr_release_irqs_off}
+mapfile -t all < <(python3 "$WB_ROOT/scripts/mutate.py" "$list" --names)
+want=${MUTANTS:-}
+t0=$(now)
+# Same layout as linux/ + build/ (tree at X/linux, build in X/build): ccache
+# hits for every file the mutation does not touch.
+scratch_worktree "$wt" "$rev"
+python3 "$WB_ROOT/scripts/mutate.py" "$list" --check "$wt" ||
+	die "config/mutants.list does not match the tree at $(git -C "$wt" log -1 --format=%h)"
+table=$top/table.tsv
+: >"$table"
+killed=0 survived=0 errors=0 i=0
+for entry in "${all[@]}"; do
+	name=${entry%%$'\t'*} what=${entry#*$'\t'}
+	[ -z "$want" ] || [[ " $want " == *" $name "* ]] || continue
+	i=$((i + 1))
+	t1=$(now)
+	log "[$i] $name: $what"
+	scratch_worktree "$wt" "$rev"
+	python3 "$WB_ROOT/scripts/mutate.py" "$list" --apply "$name" "$wt"
+	git -C "$wt" diff --stat | tail -1 >&2
+	mlog=$top/$name.log
+	run=$top/build/run-lean
+	set +e
+	(export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=lean WB_TESTS="$tests" \
+		WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-300}
+	 "$WB_ROOT/scripts/kernel.sh" && "$WB_ROOT/scripts/selftests.sh" || exit 99
+	 "$WB_ROOT/scripts/vm.sh") >"$mlog" 2>&1
+	rc=$?
+	set -e
+	if [ "$rc" = 99 ]; then
+		res=ERROR by="build failed (see $mlog)"
+		errors=$((errors + 1))
+	elif [ "$rc" = 0 ]; then
+		res=SURVIVED by="all of: $tests"
+		survived=$((survived + 1))
+	else
+		res=killed
+		killed=$((killed + 1))
+		subs=$(grep -ho -E '^#[0-9]+/[0-9]+ +[^ ]+:FAIL' "$run"/res/*.log 2>/dev/null |
+		       awk '{print $2}' | sed 's/:FAIL$//; s|^[^/]*/||' | paste -sd, -)
+		first=$(grep -h -m1 -E '^[A-Za-z0-9_]+:FAIL:' "$run"/res/*.log 2>/dev/null |
+			head -1 | sed 's/ unexpected .*//; s/^[A-Za-z0-9_]*:FAIL://')
+		by=${subs:+$subs: }${first:+"$first"}
+		if grep -q '^kernel-log *FAIL' "$mlog"; then
+			by="${by:+$by; }kernel log: $(grep -m1 -E -o 'WARNING:.*|BUG:.*|Oops:.*|circular locking.*|hard LOCKUP.*|soft lockup.*|Kernel panic.*' "$mlog" | cut -c1-60)"
+		fi
+		grep -q 'did not finish within' "$mlog" && by="${by:+$by; }guest timed out"
+		[ -n "$by" ] || by="exit $rc (see $mlog)"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$what" "$res" "$by" "$(elapsed "$t1")" >>"$table"
+	log "[$i] $name: $res ($by) in $(elapsed "$t1")"
+done
+scratch_worktree "$wt" "$rev"
+echo
+printf '| mutant | what it breaks | result | killed by (subtests: first failed assertion) | time |\n|---|---|---|---|---|\n'
+sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$table"
+echo
+line="$i mutants of $(git -C "$WB_TREE" log -1 --format=%h "$rev"): $killed killed, $survived survived, $errors errors in $(elapsed "$t0")"
+if [ "$survived" != 0 ] || [ "$errors" != 0 ] || [ "$i" = 0 ]; then
+	result "FAIL: $line"
+	exit 1
+fi
+result "$line"

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Read config/mutants.list (format in its header) for scripts/mutants.sh.
+
+  mutate.py LIST --names          one 'NAME<TAB>what it breaks' per mutant
+  mutate.py LIST --check TREE     every mutant applies to TREE (exit 1 if not)
+  mutate.py LIST --apply NAME TREE  apply one mutant to TREE
+"""
+import sys
+
+
+def parse(path):
+    muts, cur = [], None
+    for n, line in enumerate(open(path).read().split('\n'), 1):
+        if line.startswith('== '):
+            name, file = line[3:].split()
+            cur = {'name': name, 'file': file, 'what': '', 'old': [], 'new': [], 'line': n}
+            muts.append(cur)
+        elif not line or line.startswith('#'):
+            continue
+        elif cur is None:
+            sys.exit(f'{path}:{n}: entry before the first "== NAME FILE"')
+        elif line.startswith(': '):
+            cur['what'] = line[2:]
+        elif line[0] in '-+':
+            if line[0] == '-' and cur['new']:
+                sys.exit(f'{path}:{n}: "-" line after "+" lines in {cur["name"]}')
+            cur['old' if line[0] == '-' else 'new'].append(line[1:])
+        else:
+            sys.exit(f'{path}:{n}: unknown line {line!r}')
+    for m in muts:
+        if not m['old'] or not m['what']:
+            sys.exit(f'{path}:{m["line"]}: {m["name"]} needs ": what" and "-" lines')
+    return muts
+
+
+def apply(m, tree, write=True):
+    path = f'{tree}/{m["file"]}'
+    src = open(path).read()
+    old, new = '\n'.join(m['old']) + '\n', '\n'.join(m['new']) + '\n' if m['new'] else ''
+    if src.count(old) != 1:
+        return (f'{m["name"]}: the code to mutate occurs {src.count(old)} times in '
+                f'{m["file"]} (not once); update config/mutants.list to the series')
+    if write:
+        open(path, 'w').write(src.replace(old, new))
+    return None
+
+
+def main():
+    muts = parse(sys.argv[1])
+    if sys.argv[2] == '--names':
+        for m in muts:
+            print(f'{m["name"]}\t{m["what"]}')
+    elif sys.argv[2] == '--check':
+        errs = [e for e in (apply(m, sys.argv[3], False) for m in muts) if e]
+        print('\n'.join(errs), file=sys.stderr)
+        sys.exit(1 if errs else 0)
+    elif sys.argv[2] == '--apply':
+        m = [m for m in muts if m['name'] == sys.argv[3]]
+        err = apply(m[0], sys.argv[4]) if m else f'no mutant {sys.argv[3]}'
+        if err:
+            sys.exit(err)
+    else:
+        sys.exit(__doc__)
+
+
+main()
