@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest mutants against-v1 bench regress wb-selftest clean
+	vm test check-series vmtest mutants portability against-v1 bench regress wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -45,16 +45,20 @@ test: deps
 ## check-series    checkpatch --strict, per-commit build of kernel/bpf/, mail format
 check-series:
 	@$(S)/check-series.sh
-## vmtest          the tree's own tools/testing/selftests/bpf/vmtest.sh with a local rootfs
+## vmtest          the series' tests on the selftests-config kernel, 8 vCPUs
+##                 (VMTEST_TREE=1: the tree's own vmtest.sh, whole suite)
 vmtest:
 	@$(S)/vmtest.sh
 ## mutants         each mutation of config/mutants.list must fail the series' tests
 mutants:
 	@$(S)/mutants.sh
+## portability     BPF objects little/big endian; the tests without NMIs (NMI subtests skip)
+portability:
+	@$(S)/portability.sh
 ## against-v1      the series' tests of HEAD on a kernel with v1 of the series (expected to fail)
 against-v1:
 	@$(S)/against-v1.sh
-## bench           base vs patched: map op cost, memory, NMI-to-dtor latency, objdump
+## bench           base vs patched vs alternative, guest instructions (-icount): op cost, memory, latency
 bench:
 	@$(S)/bench.sh
 ## regress         every test_progs test, base vs patched (WB_VARIANT=lean|full)

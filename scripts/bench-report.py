@@ -93,7 +93,7 @@ if lat or "lat/unsupported" in keys:
     out.append(f"NMI-to-destructor latency, {what}: from the NMI program's update to the")
     out.append("destructor's entry. task: first task destructor of the NMI's batch (runs in the")
     out.append("irq_work); ctx: every bpf_testmod_ctx destructor (task context: the work item);")
-    out.append("floor: bpf_send_signal_thread() in NMI to the entry of its irq_work.")
+    out.append("floor: to the entry of the irq_work function (what any irq_work from NMI costs).")
     out.append("%-34s" % "" + "".join("%14s" % n for n, _ in sides))
     for k in lat:
         for name, q in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):

@@ -39,7 +39,13 @@ kmake() {
 }
 
 kernel_out() { echo "$WB_OUT/kernel-${1:-$WB_VARIANT}"; }
-selftests_out() { echo "$WB_OUT/selftests-${1:-$WB_VARIANT}"; }
+# FULL=1: every test; WB_NO_NMI=1: built as where no NMI can be raised.
+selftests_out() {
+	local o=$WB_OUT/selftests-${1:-$WB_VARIANT}
+	[ "${FULL:-0}" = 1 ] && o+=-full
+	[ "${WB_NO_NMI:-0}" = 1 ] && o+=-nonmi
+	echo "$o"
+}
 
 need_tree() {
 	[ -e "$WB_TREE/.git" ] || die "no kernel tree at $WB_TREE; run 'make tree' first"

@@ -54,13 +54,15 @@ for entry in "${all[@]}"; do
 	else
 		res=killed
 		killed=$((killed + 1))
-		subs=$(grep -ho -E '^#[0-9]+/[0-9]+ +[^ ]+:FAIL' "$run"/res/*.log 2>/dev/null |
-		       awk '{print $2}' | sed 's/:FAIL$//; s|^[^/]*/||' | paste -sd, -)
-		first=$(grep -h -m1 -E '^[A-Za-z0-9_]+:FAIL:' "$run"/res/*.log 2>/dev/null |
-			head -1 | sed 's/ unexpected .*//; s/^[A-Za-z0-9_]*:FAIL://')
+		# (|| true: a pattern that matches nothing is no error here)
+		subs=$(cat "$run"/res/*.log 2>/dev/null | grep -o -E '^#[0-9]+/[0-9]+ +[^ ]+:FAIL' |
+		       awk '{print $2}' | sed 's/:FAIL$//; s|^[^/]*/||' | paste -sd, - || true)
+		first=$(cat "$run"/res/*.log 2>/dev/null | grep -m1 -E '^[A-Za-z0-9_]+:FAIL:' |
+			sed 's/ unexpected .*//; s/^[A-Za-z0-9_]*:FAIL://' || true)
 		by=${subs:+$subs: }${first:+"$first"}
 		if grep -q '^kernel-log *FAIL' "$mlog"; then
-			by="${by:+$by; }kernel log: $(grep -m1 -E -o 'WARNING:.*|BUG:.*|Oops:.*|circular locking.*|hard LOCKUP.*|soft lockup.*|Kernel panic.*' "$mlog" | cut -c1-60)"
+			splat=$(grep -m1 -E -o 'WARNING:.*|BUG:.*|Oops:.*|circular locking.*|hard LOCKUP.*|soft lockup.*|Kernel panic.*' "$mlog" | cut -c1-70 || true)
+			by="${by:+$by; }kernel log: $splat"
 		fi
 		grep -q 'did not finish within' "$mlog" && by="${by:+$by; }guest timed out"
 		[ -n "$by" ] || by="exit $rc (see $mlog)"

@@ -6,7 +6,9 @@
 # (tools/testing/selftests/.wb-bpf-<variant>, excluded from git), so that the
 # workbench's own tests (selftests/ in this repo) can be added and, by
 # default, prog_tests/ and progs/ pruned to what the requested tests need.
-# FULL=1 keeps every test (make selftests-full).
+# FULL=1 keeps every test (make selftests-full). WB_NO_NMI=1 builds them as
+# on an architecture without tp_btf/nmi_handler and without a way for
+# bpf_testmod to raise NMIs (the NMI subtests must skip, the others run).
 . "$(dirname "$0")/lib.sh"
 need_tree
 need clang-22 llc-22 llvm-strip-22 ld.lld-22 rsync python3 gcc ccache
@@ -15,7 +17,6 @@ kout=$(kernel_out)
 	die "no kernel build in $kout; run 'make kernel' (WB_VARIANT=$WB_VARIANT) first"
 src=$WB_TREE/tools/testing/selftests/bpf
 out=$(selftests_out)
-[ "${FULL:-0}" = 1 ] && out=$out-full
 # One copy per build: test_kmods/ is built in place, and a bpf_testmod.ko
 # built against another kernel (e.g. KASAN) must never be picked up.
 dst=$WB_TREE/tools/testing/selftests/.wb-bpf-${out##*/selftests-}
@@ -39,6 +40,14 @@ rsync -a --delete --filter='P prog_tests/tests.h' --filter='P /test_kmods/*.o' \
 rm -f "$ignored"
 cp -p "$WB_ROOT"/selftests/prog_tests/*.c "$dst/prog_tests/"
 cp -p "$WB_ROOT"/selftests/progs/*.c "$dst/progs/"
+if [ "${WB_NO_NMI:-0}" = 1 ]; then
+	nmi_if='#if defined(CONFIG_X86_LOCAL_APIC) && defined(register_nmi_handler)'
+	grep -qxF "$nmi_if" "$dst/test_kmods/bpf_testmod.c" &&
+		grep -qxF '#ifndef __x86_64__' "$dst/prog_tests/kptr_release.c" ||
+		die "WB_NO_NMI=1: bpf_testmod.c or kptr_release.c no longer has the x86 conditions it flips"
+	sed -i "s|^$nmi_if\$|#if 0 /* WB_NO_NMI */|" "$dst/test_kmods/bpf_testmod.c"
+	sed -i 's|^#ifndef __x86_64__$|#if 1 /* WB_NO_NMI */|' "$dst/prog_tests/kptr_release.c"
+fi
 
 overrides=()
 if [ "${FULL:-0}" = 1 ]; then

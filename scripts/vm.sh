@@ -7,7 +7,6 @@
 need qemu-system-x86_64 python3 timeout
 kout=$(kernel_out)
 sout=$(selftests_out)
-[ "${FULL:-0}" = 1 ] && sout=$sout-full
 img=$kout/arch/x86/boot/bzImage
 [ -f "$img" ] || die "no kernel image $img; run 'make kernel'"
 [ -x "$sout/test_progs" ] || die "no $sout/test_progs; run 'make selftests'"

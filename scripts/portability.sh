@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# make portability: the series' tests where there is no NMI source (BPF CI
+# also runs aarch64 and s390x, which have no tp_btf/nmi_handler).
+#  1. Their BPF objects build little and big endian (s390 is bpfeb) with the
+#     selftests' flags and -mcpu=v2/v3/v4 (no_alu32, default, cpuv4), as BPF
+#     CI builds them. With -D__TARGET_ARCH_arm64 or s390 they need that
+#     architecture's vmlinux.h (bpf_experimental.h reads its thread_info or
+#     lowcore), which only a kernel built for it gives: not here.
+#  2. A run of them built as on such an architecture (WB_NO_NMI=1: the NMI
+#     programs are not loaded, bpf_testmod cannot raise NMIs): every NMI
+#     subtest must skip with its reason, every other one must pass.
+. "$(dirname "$0")/lib.sh"
+need_tree
+need clang-22
+t0=$(now)
+out=$(selftests_out)
+src=$WB_TREE/tools/testing/selftests/bpf
+[ -f "$out/tools/include/vmlinux.h" ] ||
+	die "no selftests build in $out; run 'make selftests' first"
+progs="kptr_release kptr_release_ctx"
+objdir=$WB_OUT/portability
+mkdir -p "$objdir"
+# The flags the selftests' build used for its BPF objects (its build log),
+# with another architecture and endianness.
+cflags=$(grep -m1 -o 'BPF_CFLAGS="[^"]*"' "$out/build.log" | sed 's/^BPF_CFLAGS="//; s/"$//' || true)
+[ -n "$cflags" ] || die "no BPF_CFLAGS in $out/build.log; run 'make selftests' again"
+read -ra flags <<<"$(sed 's/-D__TARGET_ARCH_[a-z0-9_]*//; s/-mlittle-endian//' <<<"$cflags") -O2"
+built=0
+for target in bpfel:-mlittle-endian bpfeb:-mbig-endian; do
+	IFS=: read -r t endian <<<"$target"
+	for cpu in v2 v3 v4; do
+		for p in $progs; do
+			clang-22 "${flags[@]}" -D__TARGET_ARCH_x86 "$endian" --target="$t" -mcpu="$cpu" \
+				-c "$src/progs/$p.c" -o "$objdir/$p.$t.$cpu.bpf.o" ||
+				die "$p.c does not build for $t (-mcpu=$cpu)"
+			built=$((built + 1))
+		done
+	done
+done
+log "$progs: built for bpfel and bpfeb (s390 is big endian), -mcpu=v2, v3, v4 -> $objdir"
+log "running the tests built as without NMIs (WB_NO_NMI=1)"
+export WB_NO_NMI=1 WB_TESTS=${WB_TESTS:-kptr_release kptr_release_irqs_off}
+"$WB_ROOT/scripts/selftests.sh"
+vmlog=$WB_OUT/portability/vm.log
+set +e
+"$WB_ROOT/scripts/vm.sh" 2>&1 | tee "$vmlog"
+rc=${PIPESTATUS[0]}
+set -e
+res=$WB_OUT/run-$WB_VARIANT/res
+skips=$(cat "$res"/kptr_release.log | grep -c ':SKIP' || true)
+reasons=$(cat "$res"/kptr_release.log | grep -o 'SKIP:[^\n]*' | sort | uniq -c | sed 's/^ *//' | paste -sd';' - || true)
+[ "$rc" = 0 ] || die "the run without NMIs failed (exit $rc, see $vmlog)"
+[ "$skips" -gt 0 ] || die "no subtest skipped without NMIs: the NMI subtests did not notice"
+result "BPF objects: $built builds (bpfel, bpfeb x v2, v3, v4) OK; without NMIs: $(tail -1 "$vmlog"), $skips NMI subtests skipped ($reasons) in $(elapsed "$t0")"
