@@ -108,4 +108,13 @@ if lat or "lat/unsupported" in keys:
         row = "%-34s" % k
         out.append(row + "".join("%14s" % ("%d" % sum(allv(vals, k)) if allv(vals, k) else "-")
                                  for _, vals in sides))
+tool = [(n, re.findall(r"^BENCHTOOL (boot\d+): (.*)$", open(path, errors="replace").read(), re.M))
+        for n, path in (a.split("=", 1) for a in args)]
+if any(lines for _, lines in tool):
+    out.append("")
+    out.append("The selftests' bench tool (./bench -w1 -d3), as it prints; under -icount a")
+    out.append("\"second\" is 10^9 guest instructions, so k/s and events/s are per 10^9 instructions.")
+    for n, lines in tool:
+        for boot, line in lines:
+            out.append("%-8s %s %s" % (n, boot, line))
 print("\n".join(out))

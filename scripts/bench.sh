@@ -4,8 +4,9 @@
 # slots, kptrs left in place where the series defers) with the same lean
 # config, boot each WB_BENCH_BOOTS times (default 2) with the workbench
 # benchmark (selftests/prog_tests/wb_bench.c) and print them side by side
-# (scripts/bench-report.py), then the instructions the series adds to the
-# map update/delete paths (scripts/zerocost.sh).
+# (scripts/bench-report.py), with the selftests' own bench tool's map
+# benchmarks as it prints them, then the instructions the series adds to
+# the map update/delete paths (scripts/zerocost.sh).
 # The guests run under QEMU's -icount shift=0,sleep=off: the guest clock
 # counts instructions, so the figures are guest instructions per op, the
 # same on every host and under any host load; two guests run at once.
@@ -26,7 +27,8 @@ esac
 for side in "${sides[@]}"; do
 	top=$(side_tree "$side")
 	(
-		export WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench
+		export WB_TREE=$top/linux WB_OUT=$top/build WB_VARIANT=lean WB_TESTS=wb_bench \
+			WB_BENCH_TOOL=1
 		"$WB_ROOT/scripts/kernel.sh"
 		"$WB_ROOT/scripts/selftests.sh"
 	)
@@ -63,7 +65,8 @@ logs=()
 for side in "${sides[@]}"; do
 	: >"$WB_OUT/bench/$side/wb_bench.log"
 	for b in $(seq "$boots"); do
-		sed "s/^BENCH /BENCH boot$b:/" "$WB_OUT/bench/$side/boot$b/run-lean/res/wb_bench.log" \
+		sed "s/^BENCH /BENCH boot$b:/; s/^BENCHTOOL /BENCHTOOL boot$b: /" \
+			"$WB_OUT/bench/$side/boot$b/run-lean/res/wb_bench.log" \
 			>>"$WB_OUT/bench/$side/wb_bench.log"
 	done
 	logs+=("$side=$WB_OUT/bench/$side/wb_bench.log")

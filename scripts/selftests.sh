@@ -58,6 +58,12 @@ else
 	[ ${#tests[@]} -gt 0 ] || die "no tests requested (WB_TESTS empty and config/tests.list empty)"
 	deps=$(python3 "$WB_ROOT/scripts/selftests-deps.py" "$dst" "${tests[@]}") || die "cannot resolve the requested tests"
 	eval "$deps"
+	# WB_BENCH_TOOL=1 (make bench): the selftests' bench tool too, with
+	# the BPF objects its Makefile rules name.
+	if [ "${WB_BENCH_TOOL:-0}" = 1 ]; then
+		PROGS+=" $(sed -n 's|^\$(OUTPUT)/bench_[a-z_]*\.o:.*|&|p; s|^[[:space:]]*\$(OUTPUT)/\([a-z_]*\)\.skel\.h.*|\1.skel.h|p' "$dst/Makefile" |
+			grep -o '[a-z_]*\.skel\.h' | sed 's/\.skel\.h$/.c/' | sort -u | paste -sd' ' -)"
+	fi
 	# shellcheck disable=SC2153 # set by eval
 	for f in "$dst"/prog_tests/*.c; do
 		case " $PROG_TESTS " in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
@@ -78,7 +84,7 @@ log "building test_progs + test kmods for $what (-j$WB_JOBS)"
 # rules that cd into the output directory.
 if ! CCACHE_BASEDIR= make -C "$dst" -j"$WB_JOBS" O="$kout" OUTPUT="$out" VMLINUX_BTF="$kout/vmlinux" \
 	CC=gcc HOSTCC=gcc CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 \
-	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" >"$out/build.log" 2>&1; then
+	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" ${WB_BENCH_TOOL:+"$out/bench"} >"$out/build.log" 2>&1; then
 	grep -E -B3 -A8 'error:|Error [0-9]|No rule' "$out/build.log" | head -80 >&2
 	die "selftests build failed (full log: $out/build.log)"
 fi

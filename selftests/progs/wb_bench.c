@@ -207,12 +207,11 @@ struct {
 } lat_t0 SEC(".maps");
 
 int lat_pid;
-int lat_mode;		/* 0: floor (a signal sent from NMI), 1: release */
 int lat_armed;
 __u64 lat_nmi_runs;
 __u32 lat_dtor_in_nmi;
 __u32 lat_lingering;
-__u64 lat_task, lat_task_t0, lat_floor_t0;
+__u64 lat_task, lat_task_t0;
 int lat_task_armed, lat_floor_armed;
 /* samples: ctx destructors (every one), first task destructor, floor */
 __u32 lat_nr, lat_task_nr, lat_floor_nr;
@@ -273,15 +272,9 @@ int BPF_PROG(lat_nmi, void *handler, s64 delta_ns, int handled)
 	if (!bpf_in_nmi() || !__sync_val_compare_and_swap(&lat_armed, 1, 0))
 		return 0;
 	lat_nmi_runs++;
-	if (!lat_mode) {
-		lat_floor_t0 = bpf_ktime_get_ns();
-		lat_floor_armed = 1;
-		/* in NMI: queued to the irq_work do_bpf_send_signal(); ignored */
-		bpf_send_signal_thread(23 /* SIGURG */);
-		return 0;
-	}
 	lat_task_t0 = bpf_ktime_get_ns();
 	lat_task_armed = 1;
+	lat_floor_armed = 1;
 	bpf_for(i, 0, NR_LAT) {
 		v = bpf_map_lookup_elem(&lat_array, &i);
 		if (!v)
@@ -330,11 +323,15 @@ int BPF_PROG(lat_task_dtor, void *p)
 	return 0;
 }
 
-/* the floor: the irq_work of bpf_send_signal_thread() in NMI, at entry */
-SEC("fentry/do_bpf_send_signal")
+/*
+ * The floor: the entry of the series' irq_work function, what any irq_work
+ * queued from NMI costs (self-IPI, interrupt entry, irq_work_run()). Not
+ * loaded where the function does not exist (base).
+ */
+SEC("fentry/bpf_kptr_free_irq_work_fn")
 int BPF_PROG(lat_floor, void *work)
 {
 	if (__sync_val_compare_and_swap(&lat_floor_armed, 1, 0))
-		sample(lat_floor_ns, &lat_floor_nr, lat_floor_t0);
+		sample(lat_floor_ns, &lat_floor_nr, lat_task_t0);
 	return 0;
 }
