@@ -37,7 +37,6 @@ for entry in "${all[@]}"; do
 	python3 "$WB_ROOT/scripts/mutate.py" "$list" --apply "$name" "$wt"
 	git -C "$wt" diff --stat | tail -1 >&2
 	mlog=$top/$name.log
-	run=$top/build/run-lean
 	set +e
 	(export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=lean WB_TESTS="$tests" \
 		WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-300}
@@ -53,18 +52,7 @@ for entry in "${all[@]}"; do
 		survived=$((survived + 1))
 	else
 		res=killed
-		killed=$((killed + 1))
-		# (|| true: a pattern that matches nothing is no error here)
-		subs=$(cat "$run"/res/*.log 2>/dev/null | grep -o -E '^#[0-9]+/[0-9]+ +[^ ]+:FAIL' |
-		       awk '{print $2}' | sed 's/:FAIL$//; s|^[^/]*/||' | paste -sd, - || true)
-		first=$(cat "$run"/res/*.log 2>/dev/null | grep -m1 -E '^[A-Za-z0-9_]+:FAIL:' |
-			sed 's/ unexpected .*//; s/^[A-Za-z0-9_]*:FAIL://' || true)
-		by=${subs:+$subs: }${first:+"$first"}
-		if grep -q '^kernel-log *FAIL' "$mlog"; then
-			splat=$(grep -m1 -E -o 'WARNING:.*|BUG:.*|Oops:.*|circular locking.*|hard LOCKUP.*|soft lockup.*|Kernel panic.*' "$mlog" | cut -c1-70 || true)
-			by="${by:+$by; }kernel log: $splat"
-		fi
-		grep -q 'did not finish within' "$mlog" && by="${by:+$by; }guest timed out"
+		by=$(python3 "$WB_ROOT/scripts/mutate.py" --killed-by "$mlog")
 		[ -n "$by" ] || by="exit $rc (see $mlog)"
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$what" "$res" "$by" "$(elapsed "$t1")" >>"$table"

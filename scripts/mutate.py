@@ -4,7 +4,10 @@
   mutate.py LIST --names          one 'NAME<TAB>what it breaks' per mutant
   mutate.py LIST --check TREE     every mutant applies to TREE (exit 1 if not)
   mutate.py LIST --apply NAME TREE  apply one mutant to TREE
+  mutate.py --killed-by VMLOG     what failed in a vm.sh run (tests, splat)
 """
+import os
+import re
 import sys
 
 
@@ -45,7 +48,35 @@ def apply(m, tree, write=True):
     return None
 
 
+def killed_by(vmlog):
+    """From a vm.sh output: failed subtests (tests without subtests by
+    name), each test's first failed assertion, the first kernel splat, a
+    guest timeout."""
+    log = open(vmlog, errors='replace').read() if os.path.exists(vmlog) else ''
+    fails, firsts = [], []
+    for sect in re.split(r'^(?=\S+: failing lines)', log, flags=re.M)[1:]:
+        subs = re.findall(r'^\s*#\d+/\d+\s+\S+?/(\S+):FAIL', sect, re.M)
+        tops = re.findall(r'^\s*#\d+\s+(\S+):FAIL', sect, re.M)
+        fails += subs or tops or [sect.split(':', 1)[0]]
+        m = re.search(r'^\s*\w+:FAIL:(.*?)(?: unexpected .*)?$', sect, re.M)
+        if m:
+            firsts.append(m.group(1).strip())
+    out = ','.join(fails)
+    if firsts:
+        out += ': ' + '; '.join(dict.fromkeys(firsts))
+    if re.search(r'^kernel-log\s+FAIL', log, re.M):
+        m = re.search(r'(WARNING:.*|BUG:.*|Oops:.*|circular locking.*|hard LOCKUP.*|'
+                      r'soft lockup.*|Kernel panic.*)', log)
+        out += '%skernel log: %s' % ('; ' if out else '', m.group(1)[:70] if m else 'splat')
+    if 'did not finish within' in log:
+        out += '%sguest timed out' % ('; ' if out else '')
+    return out
+
+
 def main():
+    if sys.argv[1] == '--killed-by':
+        print(killed_by(sys.argv[2]))
+        return
     muts = parse(sys.argv[1])
     if sys.argv[2] == '--names':
         for m in muts:
