@@ -52,6 +52,7 @@ for entry in "${all[@]}"; do
 		survived=$((survived + 1))
 	else
 		res=killed
+		killed=$((killed + 1))
 		by=$(python3 "$WB_ROOT/scripts/mutate.py" --killed-by "$mlog")
 		[ -n "$by" ] || by="exit $rc (see $mlog)"
 	fi
