@@ -27,13 +27,14 @@ prefix_re="\\[${WB_SUBJECT_PREFIX}( v[0-9]+)? "
 if [ ! -f "$cover" ]; then
 	bad "0000-cover-letter.patch missing (export with 'make export')"
 else
-	grep -qE "^Subject: ${prefix_re}0/$m\\]" "$cover" || bad "cover letter subject is not [$WB_SUBJECT_PREFIX 0/$m]"
+	# format-patch pads N to the width of M (01/10), as b4 does
+	grep -qE "^Subject: ${prefix_re}0*0/$m\\]" "$cover" || bad "cover letter subject is not [$WB_SUBJECT_PREFIX 0/$m]"
 	grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$cover" && bad "cover letter still has the format-patch template (set the branch description)"
 fi
 i=0
 for p in "${patches[@]}"; do
 	i=$((i + 1))
-	grep -qE "^Subject: ${prefix_re}$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
+	grep -qE "^Subject: ${prefix_re}0*$i/$m\\]" "$p" || bad "${p##*/}: subject is not [$WB_SUBJECT_PREFIX $i/$m]"
 done
 # To/Cc: what get_maintainer.pl computes for the series, on every mail
 want=$(series_recipients "${patches[@]}" | sort)

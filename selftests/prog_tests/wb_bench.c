@@ -53,6 +53,27 @@ static const struct {
 	{ "upd", "update" }, { "del", "delete" }, { "lkp", "lookup" },
 };
 
+/* The latency floor's fentry target exists only where the series is. */
+static struct wb_bench *wb_bench_load(int max_entries)
+{
+	struct wb_bench *skel = wb_bench__open();
+	struct bpf_map *map;
+
+	if (!ASSERT_OK_PTR(skel, "open"))
+		return NULL;
+	if (libbpf_find_vmlinux_btf_id("bpf_kptr_free_irq_work_fn", BPF_TRACE_FENTRY) < 0)
+		bpf_program__set_autoload(skel->progs.lat_floor, false);
+	if (max_entries)
+		bpf_object__for_each_map(map, skel->obj)
+			if (!bpf_map__is_internal(map) && strncmp(bpf_map__name(map), "lat_", 4))
+				bpf_map__set_max_entries(map, max_entries);
+	if (!ASSERT_OK(wb_bench__load(skel), "load")) {
+		wb_bench__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
 static int run_prog(struct wb_bench *skel, const char *name)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -74,8 +95,8 @@ static void bench_ops(void)
 	int f, k, r, op, errs = 0;
 	char name[64];
 
-	skel = wb_bench__open_and_load();
-	if (!ASSERT_OK_PTR(skel, "open_and_load"))
+	skel = wb_bench_load(0);
+	if (!skel)
 		return;
 	for (f = 0; f < ARRAY_SIZE(flavours); f++) {
 		for (k = 0; k < ARRAY_SIZE(vsuffix); k++) {
@@ -134,14 +155,9 @@ static void bench_mem(int entries)
 	char name[64];
 	int f, k;
 
-	skel = wb_bench__open();
-	if (!ASSERT_OK_PTR(skel, "open"))
+	skel = wb_bench_load(entries);
+	if (!skel)
 		return;
-	bpf_object__for_each_map(map, skel->obj)
-		if (!bpf_map__is_internal(map) && strncmp(bpf_map__name(map), "lat_", 4))
-			bpf_map__set_max_entries(map, entries);
-	if (!ASSERT_OK(wb_bench__load(skel), "load"))
-		goto out;
 	skel->bss->nr_fill = entries;
 	for (f = 0; f < ARRAY_SIZE(flavours); f++) {
 		for (k = 0; k < ARRAY_SIZE(vsuffix); k++) {
@@ -182,13 +198,9 @@ static void bench_lat(void)
 	struct wb_bench *skel;
 	cpu_set_t set, old;
 
-	skel = wb_bench__open();
-	if (!ASSERT_OK_PTR(skel, "open"))
+	skel = wb_bench_load(0);
+	if (!skel)
 		return;
-	if (libbpf_find_vmlinux_btf_id("bpf_kptr_free_irq_work_fn", BPF_TRACE_FENTRY) < 0)
-		bpf_program__set_autoload(skel->progs.lat_floor, false);
-	if (!ASSERT_OK(wb_bench__load(skel), "load"))
-		goto out;
 	fd = bpf_program__fd(skel->progs.lat_raise_nmi);
 	/* the NMI hits this CPU: stay on it */
 	ASSERT_OK(sched_getaffinity(0, sizeof(old), &old), "getaffinity");
