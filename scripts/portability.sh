@@ -47,8 +47,8 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 res=$WB_OUT/run-$WB_VARIANT/res
-skips=$(cat "$res"/kptr_release.log | grep -c ':SKIP' || true)
-reasons=$(cat "$res"/kptr_release.log | grep -o 'SKIP:[^\n]*' | sort | uniq -c | sed 's/^ *//' | paste -sd';' - || true)
+skips=$(grep -c '^#[0-9]*/[0-9]* .*:SKIP' "$res/kptr_release.log" || true)
+reasons=$(grep -o ':SKIP:.*' "$res/kptr_release.log" | sort | uniq -c | sed 's/^ *//; s/ :SKIP:/x "/; s/$/"/' | paste -sd';' - || true)
 [ "$rc" = 0 ] || die "the run without NMIs failed (exit $rc, see $vmlog)"
 [ "$skips" -gt 0 ] || die "no subtest skipped without NMIs: the NMI subtests did not notice"
 result "BPF objects: $built builds (bpfel, bpfeb x v2, v3, v4) OK; without NMIs: $(tail -1 "$vmlog"), $skips NMI subtests skipped ($reasons) in $(elapsed "$t0")"
