@@ -41,7 +41,7 @@ if ops:
     out.append("per-boot minima of one kernel (determinism). Values: plain, cpumask (bpf_cpumask,")
     out.append("NMI-safe destructor), ctx (bpf_testmod_ctx, task-context destructor; one")
     out.append("destructor call per op on every kernel). lookup/: untouched code, a control.")
-    hdr = "%-28s" % "op/map/value" + "".join("%22s" % n for n, _ in sides) + "%8s" % "spread"
+    hdr = "%-28s" % "op/map/value" + "".join("%25s" % n for n, _ in sides) + "%8s" % "spread"
     out.append(hdr)
     for k in ops:
         base = allv(sides[0][1], k)
@@ -50,15 +50,15 @@ if ops:
         for i, (n, vals) in enumerate(sides):
             v = allv(vals, k)
             if not v:
-                row += "%22s" % "-"
+                row += "%25s" % "-"
                 continue
             mins = [min(r) for r in vals[k].values()]
             spread = max(spread, max(mins) - min(mins))
             if i == 0 or not base:
-                row += "%22.1f" % min(v)
+                row += "%25.1f" % min(v)
             else:
                 d = min(v) - min(base)
-                row += "%22s" % ("%.1f (%+.1f %+.1f%%)" % (min(v), d, 100 * d / min(base)))
+                row += "%25s" % ("%.1f (%+.1f %+.1f%%)" % (min(v), d, 100 * d / min(base)))
         out.append(row + "%8.1f" % spread)
     out.append("")
 
