@@ -17,14 +17,16 @@ args = sys.argv[1:]
 unit = "insn"
 if args[:1] == ["--unit"]:
     unit, args = args[1], args[2:]
-sides = []
+sides, tool = [], []
 for a in args:
     name, path = a.split("=", 1)
     vals = {}
     with open(path, errors="replace") as f:
-        for m in re.finditer(r"^BENCH (boot\d+):(\S+) (\S+)$", f.read(), re.M):
-            vals.setdefault(m.group(2), {}).setdefault(m.group(1), []).append(float(m.group(3)))
+        text = f.read()
+    for m in re.finditer(r"^BENCH (boot\d+):(\S+) (\S+)$", text, re.M):
+        vals.setdefault(m.group(2), {}).setdefault(m.group(1), []).append(float(m.group(3)))
     sides.append((name, vals))
+    tool.append((name, re.findall(r"^BENCHTOOL (boot\d+): (.*)$", text, re.M)))
 keys = list(dict.fromkeys(k for _, v in sides for k in v))
 what = "guest instructions (QEMU -icount shift=0)" if unit == "insn" else "ns (wall clock)"
 
@@ -108,8 +110,6 @@ if lat or "lat/unsupported" in keys:
         row = "%-34s" % k
         out.append(row + "".join("%14s" % ("%d" % sum(allv(vals, k)) if allv(vals, k) else "-")
                                  for _, vals in sides))
-tool = [(n, re.findall(r"^BENCHTOOL (boot\d+): (.*)$", open(path, errors="replace").read(), re.M))
-        for n, path in (a.split("=", 1) for a in args)]
 if any(lines for _, lines in tool):
     out.append("")
     out.append("The selftests' bench tool (./bench -w1 -d3), as it prints; under -icount a")
