@@ -74,7 +74,7 @@ timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev local,id=res,path="$run/res",security_model=none \
-	-device virtio-9p-pci,fsdev=res,mount_tag=wbres </dev/null >"$run/qemu.log" 2>&1
+	-device virtio-9p-pci,fsdev=res,mount_tag=wbres ${WB_QEMU_ARGS:-} </dev/null >"$run/qemu.log" 2>&1
 rc=$?
 set -e
 log "guest ran for $(elapsed "$t0") (qemu exit $rc)"
