@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help deps base tree export status kernel selftests selftests-full \
-	vm test check-series vmtest mutants portability against-v1 bench regress wb-selftest clean
+	vm test check-series vmtest mutants portability against-v1 bench optrace regress wb-selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ against-v1:
 ## bench           base vs patched vs alternative, guest instructions (-icount): op cost, memory, latency
 bench:
 	@$(S)/bench.sh
+## optrace         per-function instruction traces of map ops, base vs patched (after make bench)
+optrace:
+	@$(S)/optrace.sh
 ## regress         every test_progs test, base vs patched (WB_VARIANT=lean|full)
 regress:
 	@$(S)/regress.sh

@@ -6,7 +6,8 @@
 # benchmark (selftests/prog_tests/wb_bench.c) and print them side by side
 # (scripts/bench-report.py), with the selftests' own bench tool's map
 # benchmarks as it prints them, then the instructions the series adds to
-# the map update/delete paths (scripts/zerocost.sh).
+# the map update/delete paths: statically (scripts/zerocost.sh) and traced
+# one op at a time (scripts/optrace.sh, also 'make optrace').
 # The guests run under QEMU's -icount shift=0,sleep=off: the guest clock
 # counts instructions, so the figures are guest instructions per op, the
 # same on every host and under any host load; two guests run at once.
@@ -75,4 +76,8 @@ report=$WB_OUT/bench/report.txt
 python3 "$WB_ROOT/scripts/bench-report.py" --unit "$unit" "${logs[@]}" | tee "$report"
 "$WB_ROOT/scripts/zerocost.sh" "$WB_OUT/bench/base/build/kernel-lean/vmlinux" \
 	"$WB_OUT/bench/patched/build/kernel-lean/vmlinux" "$WB_OUT/bench/patched/linux" | tee -a "$report"
+if [ "${WB_BENCH_CLOCK:-icount}" = icount ]; then
+	"$WB_ROOT/scripts/optrace.sh"
+	cat "$WB_OUT/optrace/report.txt" >>"$report"
+fi
 result "bench ($unit, $boots boots per kernel) done in $(elapsed "$t0"); table in $report"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# make optrace: where each instruction the series adds to a map op on a
+# value without kptrs comes from. Boots the base and the patched kernel of
+# 'make bench' (build/bench/{base,patched}) with the wb_bench test under
+# QEMU -icount with a gdbstub; gdb (scripts/optrace.py) single-steps a few
+# calls of one map function on the bench's plain map of one type, and
+# scripts/optrace-report.py prints both totals and the per-function
+# difference. Traces mask the guest's interrupts (QEMU's single-step
+# default): an op alone, no ticks, to the instruction.
+# WB_OPTRACE_OPS="hash_update lru_update": a subset (default: all below).
+. "$(dirname "$0")/lib.sh"
+need gdb qemu-system-x86_64 nm python3
+t0=$(now)
+out=$WB_OUT/optrace
+mkdir -p "$out"
+# name: function map_type map_flags update_flags skip loop
+#   map_type: 1 hash, 2 array, 5 percpu hash, 6 percpu array, 9 LRU;
+#   map_flags 1: BPF_F_NO_PREALLOC; skip: calls to let pass (the fill of
+#   512 keys); loop=1: from one call to the next, i.e. one iteration of
+#   the bench's insert + lookup + delete loop.
+declare -A ops=(
+	[array_update]="array_map_update_elem 2 0 0 0 0"
+	[pcpu_array_update]="array_map_update_elem 6 0 0 0 0"
+	[hash_update]="htab_map_update_elem 1 0 0 512 0"
+	[hash_insert_delete]="htab_map_delete_elem 1 0 - 0 1"
+	[hash_np_update]="htab_map_update_elem 1 1 0 512 0"
+	[lru_update]="htab_lru_map_update_elem 9 0 0 512 0"
+	[lru_insert_delete]="htab_lru_map_delete_elem 9 0 - 0 1"
+	[pcpu_hash_update]="htab_percpu_map_update_elem 5 0 0 512 0"
+)
+# Arrays are left out by default: their update runs so often in the guest
+# that gdb's stop handling cannot keep up ("target is running"); their
+# cost is exact in 'make bench' (-11) and scripts/zerocost.sh.
+order=(hash_update hash_insert_delete hash_np_update lru_update lru_insert_delete
+	pcpu_hash_update)
+[ -n "${WB_OPTRACE_OPS:-}" ] && read -ra order <<<"$WB_OPTRACE_OPS"
+for side in base patched; do
+	for d in kernel-lean selftests-lean; do
+		[ -e "$WB_OUT/bench/$side/build/$d" ] ||
+			die "$WB_OUT/bench/$side/build/$d missing; run 'make bench' first"
+	done
+done
+
+# trace SIDE PORT OP: one guest, one op.
+trace() {
+	local side=$1 port=$2 op=$3 run=$out/$1-$3 top=$WB_OUT/bench/$1 f mt mf fl skip loop
+	read -r f mt mf fl skip loop <<<"${ops[$op]}"
+	mkdir -p "$run"
+	ln -sfn "$top/build/kernel-lean" "$run/kernel-lean"
+	ln -sfn "$top/build/selftests-lean" "$run/selftests-lean"
+	WB_TREE=$top/linux WB_OUT=$run WB_VARIANT=lean WB_TESTS=wb_bench \
+		WB_ICOUNT=1 WB_ACCEL=tcg WB_QEMU_ARGS="-gdb tcp:127.0.0.1:$port" \
+		"$WB_ROOT/scripts/vm.sh" >"$run/vm.out" 2>&1 &
+	local vm=$! extra=()
+	[ "$fl" = - ] || extra=(OPTRACE_FLAGS="$fl")
+	sleep 2
+	env OPTRACE_PORT="$port" OPTRACE_FUNC="$f" OPTRACE_MAP_TYPE="$mt" OPTRACE_MAP_FLAGS="$mf" \
+		OPTRACE_VALUE_SIZE=16 OPTRACE_SKIP="$skip" OPTRACE_LOOP="$loop" OPTRACE_COUNT=3 \
+		"${extra[@]}" \
+		OPTRACE_OUT="$run/trace.txt" timeout 300 gdb -q -batch -nx -x "$WB_ROOT/scripts/optrace.py" \
+		"$top/build/kernel-lean/vmlinux" >"$run/gdb.out" 2>&1 || true
+	wait "$vm" || true
+	grep -q '^TRACE' "$run/trace.txt" 2>/dev/null || {
+		log "no trace of $op on the $side kernel; see $run/gdb.out and $run/vm.out"
+		return 1
+	}
+}
+
+report=$out/report.txt
+: >"$report"
+port=$((20000 + RANDOM % 20000)) nfail=0
+for op in "${order[@]}"; do
+	[ -n "${ops[$op]:-}" ] || die "unknown op '$op' (known: ${order[*]})"
+	log "$op: tracing base and patched"
+	trace base "$port" "$op" & b=$!
+	trace patched $((port + 1)) "$op" & p=$!
+	failed=0
+	wait "$b" || failed=1
+	wait "$p" || failed=1
+	if [ "$failed" = 1 ]; then
+		echo "$op: NO TRACE (see the log above)" | tee -a "$report"
+		nfail=$((nfail + 1))
+		continue
+	fi
+	{
+		echo "$op (${ops[$op]%% *})"
+		python3 "$WB_ROOT/scripts/optrace-report.py" \
+			"$WB_OUT/bench/base/build/kernel-lean/vmlinux" "$out/base-$op/trace.txt" \
+			"$WB_OUT/bench/patched/build/kernel-lean/vmlinux" "$out/patched-$op/trace.txt"
+	} | tee -a "$report"
+done
+result "$((${#order[@]} - nfail)) of ${#order[@]} op(s) traced in $(elapsed "$t0"); per-function differences in $report"
+[ "$nfail" = 0 ] || exit 1
