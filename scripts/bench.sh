@@ -34,16 +34,12 @@ for side in "${sides[@]}"; do
 		"$WB_ROOT/scripts/selftests.sh"
 	)
 done
-# One guest per side and boot, $jobs at a time; each in a copy of its
-# side's output directory (vm.sh writes its run directory there).
+# One guest per side and boot, $jobs at a time; each in its own run
+# directory (side_vm).
 boot() {
-	local side=$1 b=$2 top=$WB_OUT/bench/$1 out
-	out=$top/boot$b
+	local side=$1 b=$2 out=$WB_OUT/bench/$1/boot$2
 	mkdir -p "$out"
-	ln -sfn "$top/build/kernel-lean" "$out/kernel-lean"
-	ln -sfn "$top/build/selftests-lean" "$out/selftests-lean"
-	if ! WB_TREE=$top/linux WB_OUT=$out WB_VARIANT=lean WB_TESTS=wb_bench \
-		"$WB_ROOT/scripts/vm.sh" >"$out/vm.out" 2>&1; then
+	if ! side_vm "$side" "$out" >"$out/vm.out" 2>&1; then
 		tail -30 "$out/vm.out" >&2
 		echo "[$stage] ERROR: the benchmark failed on the $side kernel (boot $b), see $out/vm.out" >&2
 		return 1

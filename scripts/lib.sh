@@ -176,6 +176,17 @@ scratch_worktree() {
 	fi
 }
 
+# side_vm SIDE RUN: boot SIDE's kernel (make bench: $WB_OUT/bench/SIDE) with
+# the wb_bench test, run directory RUN; the caller's environment (WB_ICOUNT,
+# WB_QEMU_ARGS, ...) reaches vm.sh.
+side_vm() {
+	local top=$WB_OUT/bench/$1 run=$2
+	mkdir -p "$run"
+	ln -sfn "$top/build/kernel-lean" "$run/kernel-lean"
+	ln -sfn "$top/build/selftests-lean" "$run/selftests-lean"
+	WB_TREE=$top/linux WB_OUT=$run WB_VARIANT=lean WB_TESTS=wb_bench "$WB_ROOT/scripts/vm.sh"
+}
+
 # side_tree base|patched|alt: one side of a base vs patched comparison
 # (make bench, make regress): the scratch worktree at wb-base or at the
 # tree's HEAD; alt is HEAD with config/bench-alt.patch (make bench only).

@@ -13,11 +13,8 @@ flags = os.environ.get("OPTRACE_FLAGS")          # 4th argument (update flags)
 want = int(os.environ.get("OPTRACE_COUNT", "3"))
 skip = int(os.environ.get("OPTRACE_SKIP", "0"))   # matching calls to let pass
 map_flags = int(os.environ.get("OPTRACE_MAP_FLAGS", "0"))
-arm = os.environ.get("OPTRACE_ARM")  # trace only after this function ran on the map
 loop = os.environ.get("OPTRACE_LOOP") == "1"  # trace until the function's next call
 out = os.environ["OPTRACE_OUT"]
-# struct bpf_map offsets (pahole on the lean vmlinux, equal on both kernels)
-OFF_TYPE, OFF_VALUE_SIZE, OFF_FLAGS, OFF_RECORD = 56, 64, 80, 88
 
 
 def u(expr):
@@ -25,19 +22,9 @@ def u(expr):
 
 
 def same_map():
-    m = u("$rdi")
-    return (u(f"*(unsigned int *){m + OFF_TYPE}") == map_type and
-            u(f"*(unsigned int *){m + OFF_VALUE_SIZE}") == value_size and
-            u(f"*(unsigned int *){m + OFF_FLAGS}") == map_flags and
-            u(f"*(unsigned long *){m + OFF_RECORD}") == 0)
-
-
-class Arm(gdb.Breakpoint):
-    def stop(self):
-        if same_map():
-            entry.enabled = True
-            self.enabled = False
-        return False
+    m = "((struct bpf_map *)$rdi)"     # the vmlinux's debug info has the layout
+    return (u(f"{m}->map_type") == map_type and u(f"{m}->value_size") == value_size and
+            u(f"{m}->map_flags") == map_flags and u(f"{m}->record") == 0)
 
 
 class Entry(gdb.Breakpoint):
@@ -53,10 +40,7 @@ class Entry(gdb.Breakpoint):
 
 gdb.execute("set pagination off")
 gdb.execute(f"target remote :{port}")
-entry = Entry(f"*{func}")
-if arm:
-    entry.enabled = False
-    Arm(f"*{arm}")
+Entry(f"*{func}")
 with open(out, "w") as f:
     for n in range(want):
         gdb.execute("continue")

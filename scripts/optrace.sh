@@ -43,14 +43,11 @@ done
 
 # trace SIDE PORT OP: one guest, one op.
 trace() {
-	local side=$1 port=$2 op=$3 run=$out/$1-$3 top=$WB_OUT/bench/$1 f mt mf fl skip loop
+	local side=$1 port=$2 op=$3 run=$out/$1-$3 f mt mf fl skip loop
 	read -r f mt mf fl skip loop <<<"${ops[$op]}"
 	mkdir -p "$run"
-	ln -sfn "$top/build/kernel-lean" "$run/kernel-lean"
-	ln -sfn "$top/build/selftests-lean" "$run/selftests-lean"
-	WB_TREE=$top/linux WB_OUT=$run WB_VARIANT=lean WB_TESTS=wb_bench \
-		WB_ICOUNT=1 WB_ACCEL=tcg WB_QEMU_ARGS="-gdb tcp:127.0.0.1:$port" \
-		"$WB_ROOT/scripts/vm.sh" >"$run/vm.out" 2>&1 &
+	WB_ICOUNT=1 WB_ACCEL=tcg WB_QEMU_ARGS="-gdb tcp:127.0.0.1:$port" \
+		side_vm "$side" "$run" >"$run/vm.out" 2>&1 &
 	local vm=$! extra=()
 	[ "$fl" = - ] || extra=(OPTRACE_FLAGS="$fl")
 	sleep 2
@@ -58,7 +55,7 @@ trace() {
 		OPTRACE_VALUE_SIZE=16 OPTRACE_SKIP="$skip" OPTRACE_LOOP="$loop" OPTRACE_COUNT=3 \
 		"${extra[@]}" \
 		OPTRACE_OUT="$run/trace.txt" timeout 300 gdb -q -batch -nx -x "$WB_ROOT/scripts/optrace.py" \
-		"$top/build/kernel-lean/vmlinux" >"$run/gdb.out" 2>&1 || true
+		"$WB_OUT/bench/$side/build/kernel-lean/vmlinux" >"$run/gdb.out" 2>&1 || true
 	wait "$vm" || true
 	grep -q '^TRACE' "$run/trace.txt" 2>/dev/null || {
 		log "no trace of $op on the $side kernel; see $run/gdb.out and $run/vm.out"
