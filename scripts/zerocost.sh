@@ -14,10 +14,14 @@ funcs=("$@")
 	htab_map_update_elem htab_map_delete_elem htab_lru_map_update_elem
 	htab_lru_map_delete_elem htab_map_update_elem_in_place alloc_htab_elem
 	free_htab_elem htab_elem_free __htab_map_lookup_elem)
-# The tests in front of every release: arrays test for a record, hash maps
-# for the fields a reused element may hold (htab_recycle()) and for a
-# record (the test base had in check_and_cancel_fields()).
+# The tests in front of every release: arrays test for a record; hash maps
+# test htab->release_fields where a batch is set up or an element recycled,
+# and the record (inline) before the release helpers, as base did out of
+# line in check_and_cancel_fields().
 guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:if (!IS_ERR_OR_NULL(array->map.record))"
-	"kernel/bpf/hashtab.c:static bool htab_recycle(:if (!btf_record_has_field(htab->map.record, HTAB_RECYCLE_FIELDS))"
-	"kernel/bpf/hashtab.c:static bool check_and_cancel_fields(:if (IS_ERR_OR_NULL(htab->map.record))")
+	"kernel/bpf/hashtab.c:static __always_inline bool htab_recycle(:return likely(!htab->release_fields) || htab_release_elem(htab, elem, batch);"
+	"kernel/bpf/hashtab.c:static __always_inline bool check_and_cancel_fields(:return IS_ERR_OR_NULL(htab->map.record) || htab_release_elem(htab, elem, batch);"
+	"kernel/bpf/hashtab.c:static __always_inline bool htab_release_value(:return IS_ERR_OR_NULL(htab->map.record) ||"
+	"kernel/bpf/hashtab.c:static __always_inline void htab_release_batch(:if (!llist_empty(&batch->slots))"
+	"kernel/bpf/hashtab.c:static __always_inline struct htab_elem *prealloc_lru_pop(:if (node && unlikely(htab->release_fields))")
 python3 "$WB_ROOT/scripts/zerocost.py" "$base" "$patched" "$tree" "${funcs[@]}" -- "${guards[@]}"
