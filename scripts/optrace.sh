@@ -28,11 +28,10 @@ declare -A ops=(
 	[lru_insert_delete]="htab_lru_map_delete_elem 9 0 - 0 1"
 	[pcpu_hash_update]="htab_percpu_map_update_elem 5 0 0 512 0"
 )
-# Arrays are left out by default: their update runs so often in the guest
-# that gdb's stop handling cannot keep up ("target is running"); their
-# cost is exact in 'make bench' (-11) and scripts/zerocost.sh.
-order=(hash_update hash_insert_delete hash_np_update lru_update lru_insert_delete
-	pcpu_hash_update)
+# Arrays and the no-prealloc hash are left out by default: gdb's stop
+# handling loses the guest on them ("target is running"); their cost is in
+# 'make bench' (arrays exactly: -11) and scripts/zerocost.sh.
+order=(hash_update hash_insert_delete lru_update lru_insert_delete pcpu_hash_update)
 [ -n "${WB_OPTRACE_OPS:-}" ] && read -ra order <<<"$WB_OPTRACE_OPS"
 for side in base patched; do
 	for d in kernel-lean selftests-lean; do
