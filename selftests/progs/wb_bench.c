@@ -39,6 +39,7 @@ struct withc {
 	__u64 b;
 };
 
+/* Hash maps use the zero seed: both kernels walk the same chains (RHASH has none) */
 #define MAP(name, map_type, flags, val)			\
 struct {						\
 	__uint(type, map_type);				\
@@ -54,18 +55,18 @@ MAP(array_k, BPF_MAP_TYPE_ARRAY, 0, withk);
 MAP(pcpu_array_p, BPF_MAP_TYPE_PERCPU_ARRAY, 0, plain);
 MAP(pcpu_array_c, BPF_MAP_TYPE_PERCPU_ARRAY, 0, withc);
 MAP(pcpu_array_k, BPF_MAP_TYPE_PERCPU_ARRAY, 0, withk);
-MAP(hash_p, BPF_MAP_TYPE_HASH, 0, plain);
-MAP(hash_c, BPF_MAP_TYPE_HASH, 0, withc);
-MAP(hash_k, BPF_MAP_TYPE_HASH, 0, withk);
-MAP(hash_np_p, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, plain);
-MAP(hash_np_c, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, withc);
-MAP(hash_np_k, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC, withk);
-MAP(lru_p, BPF_MAP_TYPE_LRU_HASH, 0, plain);
-MAP(lru_c, BPF_MAP_TYPE_LRU_HASH, 0, withc);
-MAP(lru_k, BPF_MAP_TYPE_LRU_HASH, 0, withk);
-MAP(pcpu_hash_p, BPF_MAP_TYPE_PERCPU_HASH, 0, plain);
-MAP(pcpu_hash_c, BPF_MAP_TYPE_PERCPU_HASH, 0, withc);
-MAP(pcpu_hash_k, BPF_MAP_TYPE_PERCPU_HASH, 0, withk);
+MAP(hash_p, BPF_MAP_TYPE_HASH, BPF_F_ZERO_SEED, plain);
+MAP(hash_c, BPF_MAP_TYPE_HASH, BPF_F_ZERO_SEED, withc);
+MAP(hash_k, BPF_MAP_TYPE_HASH, BPF_F_ZERO_SEED, withk);
+MAP(hash_np_p, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED, plain);
+MAP(hash_np_c, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED, withc);
+MAP(hash_np_k, BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED, withk);
+MAP(lru_p, BPF_MAP_TYPE_LRU_HASH, BPF_F_ZERO_SEED, plain);
+MAP(lru_c, BPF_MAP_TYPE_LRU_HASH, BPF_F_ZERO_SEED, withc);
+MAP(lru_k, BPF_MAP_TYPE_LRU_HASH, BPF_F_ZERO_SEED, withk);
+MAP(pcpu_hash_p, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_ZERO_SEED, plain);
+MAP(pcpu_hash_c, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_ZERO_SEED, withc);
+MAP(pcpu_hash_k, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_ZERO_SEED, withk);
 MAP(rhash_p, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, plain);
 MAP(rhash_c, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, withc);
 MAP(rhash_k, BPF_MAP_TYPE_RHASH, BPF_F_NO_PREALLOC, withk);
