@@ -59,7 +59,8 @@ portability:
 against-v1:
 	@$(S)/against-v1.sh
 ## bench           base vs patched vs alternative, guest instructions (-icount): op cost, memory, latency
-bench:
+bench: deps
+	@WB_KEEP_UNEXPORTED=1 $(S)/tree.sh
 	@$(S)/bench.sh
 ## optrace         per-function instruction traces of map ops, base vs patched (after make bench)
 optrace:

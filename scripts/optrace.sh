@@ -55,10 +55,17 @@ trace() {
 		OPTRACE_VALUE_SIZE=16 OPTRACE_SKIP="$skip" OPTRACE_LOOP="$loop" OPTRACE_COUNT=3 \
 		"${extra[@]}" \
 		OPTRACE_OUT="$run/trace.txt" timeout 300 gdb -q -batch -nx -x "$WB_ROOT/scripts/optrace.py" \
-		"$WB_OUT/bench/$side/build/kernel-lean/vmlinux" >"$run/gdb.out" 2>&1 || true
+		"$WB_OUT/bench/$side/build/kernel-lean/vmlinux" >"$run/gdb.out" 2>&1 &
+	local gdb=$!
+	# A guest that ends (e.g. the bench failed) leaves gdb waiting: stop it.
+	while kill -0 "$gdb" 2>/dev/null; do
+		kill -0 "$vm" 2>/dev/null || { sleep 5; kill "$gdb" 2>/dev/null; }
+		sleep 1
+	done
+	wait "$gdb" || true
 	wait "$vm" || true
 	grep -q '^TRACE' "$run/trace.txt" 2>/dev/null || {
-		log "no trace of $op on the $side kernel; see $run/gdb.out and $run/vm.out"
+		log "no trace of $op on the $side kernel: $(grep -m1 -E 'FAIL|Error|error' "$run/vm.out" || echo 'gdb saw no call'); see $run/gdb.out and $run/vm.out"
 		return 1
 	}
 }
