@@ -22,7 +22,7 @@ guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:
 	"kernel/bpf/hashtab.c:static __always_inline bool htab_recycle(:return likely(!htab->release_fields) || htab_release_elem(htab, elem, batch);"
 	"kernel/bpf/hashtab.c:static __always_inline bool check_and_cancel_fields(:return IS_ERR_OR_NULL(htab->map.record) || htab_release_elem(htab, elem, batch);"
 	"kernel/bpf/hashtab.c:static __always_inline bool htab_release_value(:if (IS_ERR_OR_NULL(htab->map.record))"
-	"kernel/bpf/hashtab.c:static __always_inline struct bpf_kptr_batch htab_kptr_batch(:if (unlikely(htab->release_fields))"
+	"kernel/bpf/hashtab.c:static __always_inline void htab_kptr_batch_init(:if (unlikely(htab->release_fields)) {"
 	"kernel/bpf/hashtab.c:static __always_inline void htab_release_batch(:if (unlikely(htab->release_fields))"
 	"kernel/bpf/hashtab.c:static __always_inline struct htab_elem *prealloc_lru_pop(:struct bpf_lru_node *node = unlikely(htab->release_fields) ?")
 python3 "$WB_ROOT/scripts/zerocost.py" "$base" "$patched" "$tree" "${funcs[@]}" -- "${guards[@]}"
