@@ -14,24 +14,20 @@ t0=$(now)
 out=$WB_OUT/optrace
 mkdir -p "$out"
 # name: function map_type map_flags update_flags skip loop
-#   map_type: 1 hash, 2 array, 5 percpu hash, 6 percpu array, 9 LRU;
-#   map_flags 1: BPF_F_NO_PREALLOC, 64: BPF_F_ZERO_SEED (the bench's hash
-#   maps: the same chains on both kernels); skip: calls to let pass (the fill of
-#   512 keys); loop=1: from one call to the next, i.e. one iteration of
-#   the bench's insert + lookup + delete loop.
+#   map_type: 1 hash, 5 percpu hash, 9 LRU; map_flags 64: BPF_F_ZERO_SEED
+#   (the bench's hash maps: the same chains on both kernels); skip: calls
+#   to let pass (the fill of 512 keys); loop=1: from one call to the next,
+#   i.e. one iteration of the bench's insert + lookup + delete loop.
 declare -A ops=(
-	[array_update]="array_map_update_elem 2 0 0 0 0"
-	[pcpu_array_update]="array_map_update_elem 6 0 0 0 0"
 	[hash_update]="htab_map_update_elem 1 64 0 512 0"
 	[hash_insert_delete]="htab_map_delete_elem 1 64 - 0 1"
-	[hash_np_update]="htab_map_update_elem 1 65 0 512 0"
 	[lru_update]="htab_lru_map_update_elem 9 64 0 512 0"
 	[lru_insert_delete]="htab_lru_map_delete_elem 9 64 - 0 1"
 	[pcpu_hash_update]="htab_percpu_map_update_elem 5 64 0 512 0"
 )
-# Arrays and the no-prealloc hash are left out by default: gdb's stop
-# handling loses the guest on them ("target is running"); their cost is in
-# 'make bench' (arrays exactly: -11) and scripts/zerocost.sh.
+# Arrays and the no-prealloc hash are not traced: gdb's stop handling loses
+# the guest on them ("target is running"); their cost is in 'make bench'
+# (arrays exactly: -11) and scripts/zerocost.sh.
 order=(hash_update hash_insert_delete lru_update lru_insert_delete pcpu_hash_update)
 [ -n "${WB_OPTRACE_OPS:-}" ] && read -ra order <<<"$WB_OPTRACE_OPS"
 for side in base patched; do
