@@ -18,11 +18,11 @@ funcs=("$@")
 # test htab->release_fields where a batch is set up or an element recycled,
 # and the record (inline) before the release helpers, as base did out of
 # line in check_and_cancel_fields().
-guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:if (!IS_ERR_OR_NULL(array->map.record))"
+guards=("kernel/bpf/arraymap.c:static __always_inline void array_release_value(:if (IS_ERR_OR_NULL(array->map.record))"
 	"kernel/bpf/hashtab.c:static __always_inline bool htab_recycle(:return likely(!htab->release_fields) || htab_release_elem(htab, elem, batch);"
-	"kernel/bpf/hashtab.c:static __always_inline bool check_and_cancel_fields(:return IS_ERR_OR_NULL(htab->map.record) || htab_release_elem(htab, elem, batch);"
+	"kernel/bpf/hashtab.c:static __always_inline void check_and_cancel_fields(:if (IS_ERR_OR_NULL(htab->map.record))"
 	"kernel/bpf/hashtab.c:static __always_inline bool htab_release_value(:if (IS_ERR_OR_NULL(htab->map.record))"
-	"kernel/bpf/hashtab.c:static __always_inline void htab_kptr_batch_init(:if (unlikely(htab->release_fields)) {"
+	"kernel/bpf/hashtab.c:static __always_inline void htab_kptr_batch_init(:if (unlikely(htab->release_fields))"
 	"kernel/bpf/hashtab.c:static __always_inline void htab_release_batch(:if (unlikely(htab->release_fields))"
 	"kernel/bpf/hashtab.c:static __always_inline struct htab_elem *prealloc_lru_pop(:struct bpf_lru_node *node = unlikely(htab->release_fields) ?")
 python3 "$WB_ROOT/scripts/zerocost.py" "$base" "$patched" "$tree" "${funcs[@]}" -- "${guards[@]}"
