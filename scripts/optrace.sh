@@ -27,7 +27,7 @@ declare -A ops=(
 )
 # Arrays and the no-prealloc hash are not traced: gdb's stop handling loses
 # the guest on them ("target is running"); their cost is in 'make bench'
-# (arrays exactly: -11) and scripts/zerocost.sh.
+# (exact for arrays) and scripts/zerocost.sh.
 order=(hash_update hash_insert_delete lru_update lru_insert_delete pcpu_hash_update)
 [ -n "${WB_OPTRACE_OPS:-}" ] && read -ra order <<<"$WB_OPTRACE_OPS"
 for side in base patched; do
