@@ -41,6 +41,7 @@ if [ "$installed" = "$LINUX_PKG_VERSION" ] && [ "$sum" != "$LINUX_TARBALL_SHA256
 fi
 
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$installed $sum" ]; then
+	need_space "$WB_OUT" 3 "extracting the base tree"
 	log "extracting $LINUX_TARBALL ($installed)"
 	rm -rf "$base_dir" "$base_dir.tmp"
 	mkdir -p "$base_dir.tmp"

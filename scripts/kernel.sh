@@ -6,6 +6,7 @@
 need_tree
 need gcc ccache pahole make flex bison bc
 out=$(kernel_out)
+need_space "$WB_OUT" 4 "the $WB_VARIANT kernel build"
 mkdir -p "$out"
 frags=("$WB_TREE/kernel/configs/kvm_guest.config"
        "$WB_ROOT/config/lean.config")

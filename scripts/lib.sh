@@ -27,6 +27,14 @@ need() {
 			die "'$c' not found; run 'make deps' (scripts/deps.sh) to install the toolchain"
 	done
 }
+# need_space DIR GIB WHAT: stop before a stage fills the disk half way.
+need_space() {
+	local dir=$1 gib=$2 what=$3 avail
+	mkdir -p "$dir"
+	avail=$(df -Pk "$dir" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$avail" -ge "$gib" ] ||
+		die "$what needs about $gib GiB free on $(df -P "$dir" | awk 'NR == 2 { print $6 }'), only $avail GiB left; free space (e.g. 'make clean', old clones, build/bench) and rerun"
+}
 now() { date +%s; }
 elapsed() { local s=$(($(now) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 

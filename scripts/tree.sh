@@ -27,6 +27,7 @@ fi
 
 base=$("$WB_ROOT/scripts/base.sh" | tail -1)
 t0=$(now)
+need_space "$(dirname "$WB_TREE")" 3 "the kernel tree"
 log "copying base into $WB_TREE"
 rm -rf "$WB_TREE"
 cp -a "$base" "$WB_TREE"
