@@ -4,7 +4,7 @@
 # message. Cases on the real tree (unexported, warn) need it clean and
 # restore it; the others use scratch copies under build/wb-selftest/.
 # usage: scripts/wb-selftest.sh [case...]   (default: all)
-#   cases: base-version base-fallback unexported abbrev no-apply compile-error warn hang
+#   cases: base-version base-fallback unexported abbrev no-apply compile-error warn hang disk-full
 . "$(dirname "$0")/lib.sh"
 tmp=$WB_OUT/wb-selftest
 mkdir -p "$tmp"
@@ -43,7 +43,7 @@ mkpatch() { # mkpatch OUT FILE SED-EXPR SUBJECT
 		"$(git config user.name)" "$(git config user.email)"; cat "$d/diff"; } >"$1"
 }
 
-cases=${*:-base-version base-fallback unexported abbrev no-apply compile-error warn hang}
+cases=${*:-base-version base-fallback unexported abbrev no-apply compile-error warn hang disk-full}
 for c in $cases; do
 	case $c in
 	base-version)
@@ -100,6 +100,13 @@ for c in $cases; do
 		git -C "$WB_TREE" checkout -q -- "$f" ;;
 	hang)
 		expect "$c" 'did not finish within 8s' -- env WB_TESTS=wb_nmi_smoke WB_VM_TIMEOUT=8 "$WB_ROOT/scripts/vm.sh" ;;
+	disk-full)
+		# The kernel build's output on a 64 MiB tmpfs.
+		mkdir -p "$tmp/small"
+		mount -t tmpfs -o size=64m wb-small "$tmp/small" ||
+			die "case disk-full: cannot mount a tmpfs on $tmp/small (needs root)"
+		expect "$c" 'needs about 4 GiB free on .*only 0 GiB left' -- env WB_OUT="$tmp/small" "$WB_ROOT/scripts/kernel.sh"
+		umount "$tmp/small" ;;
 	*) die "unknown case '$c'" ;;
 	esac
 done
