@@ -16,7 +16,7 @@ def parse(path):
     for n, line in enumerate(open(path).read().split('\n'), 1):
         if line.startswith('== '):
             name, file = line[3:].split()
-            cur = {'name': name, 'file': file, 'what': '', 'old': [], 'new': [], 'line': n}
+            cur = {'name': name, 'file': file, 'what': '', 'hunks': [], 'line': n}
             muts.append(cur)
         elif not line or line.startswith('#'):
             continue
@@ -25,13 +25,14 @@ def parse(path):
         elif line.startswith(': '):
             cur['what'] = line[2:]
         elif line[0] in '-+':
-            if line[0] == '-' and cur['new']:
-                sys.exit(f'{path}:{n}: "-" line after "+" lines in {cur["name"]}')
-            cur['old' if line[0] == '-' else 'new'].append(line[1:])
+            # a '-' line after '+' lines starts the mutant's next hunk
+            if not cur['hunks'] or (line[0] == '-' and cur['hunks'][-1]['new']):
+                cur['hunks'].append({'old': [], 'new': []})
+            cur['hunks'][-1]['old' if line[0] == '-' else 'new'].append(line[1:])
         else:
             sys.exit(f'{path}:{n}: unknown line {line!r}')
     for m in muts:
-        if not m['old'] or not m['what']:
+        if not m['hunks'] or not all(h['old'] for h in m['hunks']) or not m['what']:
             sys.exit(f'{path}:{m["line"]}: {m["name"]} needs ": what" and "-" lines')
     return muts
 
@@ -39,12 +40,14 @@ def parse(path):
 def apply(m, tree, write=True):
     path = f'{tree}/{m["file"]}'
     src = open(path).read()
-    old, new = '\n'.join(m['old']) + '\n', '\n'.join(m['new']) + '\n' if m['new'] else ''
-    if src.count(old) != 1:
-        return (f'{m["name"]}: the code to mutate occurs {src.count(old)} times in '
-                f'{m["file"]} (not once); update config/mutants.list to the series')
+    for i, h in enumerate(m['hunks'], 1):
+        old, new = '\n'.join(h['old']) + '\n', '\n'.join(h['new']) + '\n' if h['new'] else ''
+        if src.count(old) != 1:
+            return (f'{m["name"]}: the code of hunk {i} occurs {src.count(old)} times in '
+                    f'{m["file"]} (not once); update config/mutants.list to the series')
+        src = src.replace(old, new)
     if write:
-        open(path, 'w').write(src.replace(old, new))
+        open(path, 'w').write(src)
     return None
 
 
