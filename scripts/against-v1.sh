@@ -28,7 +28,7 @@ git -C "$WB_TREE" archive HEAD "$sel/prog_tests/kptr_release.c" "$sel/progs/kptr
 sed -i '/\.ctx\s*= BTF_DTOR_TASK,/d' "$wt/$sel/test_kmods/bpf_testmod.c"
 git -C "$wt" -c user.name=wb -c user.email=wb@localhost commit -qam "HEAD's kptr_release tests (scratch)"
 export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=${WB_VARIANT:-lean}
-export WB_TESTS=${WB_TESTS:-kptr_release kptr_release_irqs_off}
+export WB_TESTS=${WB_TESTS:-kptr_release htab_spare_nmi kptr_release_irqs_off}
 # A deadlocked guest is only stopped by the VM timeout: keep it short.
 export WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-240}
 "$WB_ROOT/scripts/kernel.sh"
