@@ -17,7 +17,7 @@ out=$(selftests_out)
 src=$WB_TREE/tools/testing/selftests/bpf
 [ -f "$out/tools/include/vmlinux.h" ] ||
 	die "no selftests build in $out; run 'make selftests' first"
-progs="kptr_release kptr_release_ctx"
+progs="kptr_release kptr_release_ctx htab_spare_nmi"
 objdir=$WB_OUT/portability
 mkdir -p "$objdir"
 # The flags the selftests' build used for its BPF objects (its build log),
