@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the series' tests as they are now (HEAD of the tree: kptr_release,
-# htab_spare_nmi, kptr_release_irqs_off and bpf_testmod) on a kernel with v1 of the series
+# Run the series' tests as they are now (those config/tests.list tags
+# "series", with HEAD's selftests and bpf_testmod) on a kernel with v1 of the series
 # (series/ as of $WB_V1_REF in this repo), to show which of them v1 fails.
 # The v1 tree is a scratch worktree in build/against-v1/linux, never
 # exported. The run is expected to fail: it prints the table (and, for a
@@ -23,14 +23,13 @@ git -C "$wt" am -q "${v1[@]}" || die "v1 (series/ at $ref) does not apply on $WB
 log "v1: ${#v1[@]} patches from series/ at $ref"
 # The tests of HEAD, on top. v1 has no destructor classes: bpf_testmod's
 # registration drops its BTF_DTOR_TASK (the hardirq counter still counts).
-git -C "$WB_TREE" archive HEAD "$sel/prog_tests/kptr_release.c" "$sel/progs/kptr_release.c" \
-	"$sel/progs/kptr_release_ctx.c" "$sel/prog_tests/htab_spare_nmi.c" \
-	"$sel/progs/htab_spare_nmi.c" "$sel/test_kmods" "$sel/Makefile" | tar -x -C "$wt"
+git -C "$WB_TREE" archive HEAD "$sel/prog_tests" "$sel/progs" "$sel/test_kmods" "$sel/Makefile" |
+	tar -x -C "$wt"
 sed -i '/\.ctx\s*= BTF_DTOR_TASK,/d' "$wt/$sel/test_kmods/bpf_testmod.c"
 git -C "$wt" add -A "$sel"
-git -C "$wt" -c user.name=wb -c user.email=wb@localhost commit -qm "HEAD's kptr_release tests (scratch)"
+git -C "$wt" -c user.name=wb -c user.email=wb@localhost commit -qm "HEAD's selftests (scratch)"
 export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=${WB_VARIANT:-lean}
-export WB_TESTS=${WB_TESTS:-kptr_release htab_spare_nmi kptr_release_irqs_off}
+export WB_TESTS=${WB_TESTS:-$(series_tests | paste -sd" ")}
 # A deadlocked guest is only stopped by the VM timeout: keep it short.
 export WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-240}
 "$WB_ROOT/scripts/kernel.sh"

@@ -152,6 +152,11 @@ wb_tests() {
 	fi
 }
 
+# series_tests: the tests config/tests.list tags "series", in its order.
+series_tests() {
+	sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk '$2 == "series" { print $1 }'
+}
+
 # wb_absent_tests: the tests config/tests.list tags "series" that the tree
 # does not define and that none of the tree's commits on the base added
 # (the base itself, or bisecting before the patch that adds them). One
@@ -159,8 +164,7 @@ wb_tests() {
 wb_absent_tests() {
 	[ -z "${WB_TESTS:-}" ] || return 0
 	local pt=tools/testing/selftests/bpf/prog_tests t re
-	sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk '$2 == "series" { print $1 }' |
-		while read -r t; do
+	series_tests | while read -r t; do
 			re="^void (serial_)?test_$t\("
 			grep -qE "$re" "$WB_TREE/$pt"/*.c 2>/dev/null && continue
 			[ -n "$(git -C "$WB_TREE" log --format=%h -E -G"$re" \

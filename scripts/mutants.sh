@@ -15,7 +15,7 @@ list=$WB_ROOT/config/mutants.list
 top=$WB_OUT/mutants
 wt=$top/linux
 rev=$(git -C "$WB_TREE" rev-parse HEAD)
-tests=${WB_TESTS:-kptr_release htab_spare_nmi kptr_release_irqs_off}
+tests=${WB_TESTS:-$(series_tests | paste -sd" ")}
 mapfile -t all < <(python3 "$WB_ROOT/scripts/mutate.py" "$list" --names)
 want=${MUTANTS:-}
 t0=$(now)

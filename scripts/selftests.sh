@@ -46,8 +46,10 @@ if [ "${WB_NO_NMI:-0}" = 1 ]; then
 		grep -qxF '#ifndef __x86_64__' "$dst/prog_tests/kptr_release.c" ||
 		die "WB_NO_NMI=1: bpf_testmod.c or kptr_release.c no longer has the x86 conditions it flips"
 	sed -i "s|^$nmi_if\$|#if 0 /* WB_NO_NMI */|" "$dst/test_kmods/bpf_testmod.c"
-	sed -i 's|^#ifndef __x86_64__$|#if 1 /* WB_NO_NMI */|' "$dst/prog_tests/kptr_release.c" \
-		$(ls "$dst/prog_tests/htab_spare_nmi.c" 2>/dev/null)
+	for t in $(series_tests); do
+		[ ! -f "$dst/prog_tests/$t.c" ] ||
+			sed -i 's|^#ifndef __x86_64__$|#if 1 /* WB_NO_NMI */|' "$dst/prog_tests/$t.c"
+	done
 fi
 
 overrides=()
