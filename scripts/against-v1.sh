@@ -29,7 +29,7 @@ sed -i '/\.ctx\s*= BTF_DTOR_TASK,/d' "$wt/$sel/test_kmods/bpf_testmod.c"
 git -C "$wt" add -A "$sel"
 git -C "$wt" -c user.name=wb -c user.email=wb@localhost commit -qm "HEAD's selftests (scratch)"
 export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=${WB_VARIANT:-lean}
-export WB_TESTS=${WB_TESTS:-$(series_tests | paste -sd" ")}
+export WB_TESTS=${WB_TESTS:-$(series_tests)}
 # A deadlocked guest is only stopped by the VM timeout: keep it short.
 export WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-240}
 "$WB_ROOT/scripts/kernel.sh"

@@ -152,9 +152,10 @@ wb_tests() {
 	fi
 }
 
-# series_tests: the tests config/tests.list tags "series", in its order.
+# series_tests: the tests config/tests.list tags "series", in its order, on
+# one line (as WB_TESTS takes them).
 series_tests() {
-	sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk '$2 == "series" { print $1 }'
+	sed 's/#.*//' "$WB_ROOT/config/tests.list" | awk '$2 == "series" { print $1 }' | paste -sd" "
 }
 
 # wb_absent_tests: the tests config/tests.list tags "series" that the tree
@@ -164,13 +165,13 @@ series_tests() {
 wb_absent_tests() {
 	[ -z "${WB_TESTS:-}" ] || return 0
 	local pt=tools/testing/selftests/bpf/prog_tests t re
-	series_tests | while read -r t; do
-			re="^void (serial_)?test_$t\("
-			grep -qE "$re" "$WB_TREE/$pt"/*.c 2>/dev/null && continue
-			[ -n "$(git -C "$WB_TREE" log --format=%h -E -G"$re" \
-				"$WB_BASE_TAG..HEAD" -- "$pt" 2>/dev/null)" ] && continue
-			echo "$t"
-		done
+	for t in $(series_tests); do
+		re="^void (serial_)?test_$t\("
+		grep -qE "$re" "$WB_TREE/$pt"/*.c 2>/dev/null && continue
+		[ -n "$(git -C "$WB_TREE" log --format=%h -E -G"$re" \
+			"$WB_BASE_TAG..HEAD" -- "$pt" 2>/dev/null)" ] && continue
+		echo "$t"
+	done
 }
 
 # scratch_worktree DIR REV: a detached worktree of the tree at DIR, reset to

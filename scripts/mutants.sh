@@ -15,7 +15,7 @@ list=$WB_ROOT/config/mutants.list
 top=$WB_OUT/mutants
 wt=$top/linux
 rev=$(git -C "$WB_TREE" rev-parse HEAD)
-tests=${WB_TESTS:-$(series_tests | paste -sd" ")}
+tests=${WB_TESTS:-$(series_tests)}
 mapfile -t all < <(python3 "$WB_ROOT/scripts/mutate.py" "$list" --names)
 want=${MUTANTS:-}
 t0=$(now)

@@ -39,7 +39,7 @@ for target in bpfel:-mlittle-endian bpfeb:-mbig-endian; do
 done
 log "$progs: built for bpfel and bpfeb (s390 is big endian), -mcpu=v2, v3, v4 -> $objdir"
 log "running the tests built as without NMIs (WB_NO_NMI=1)"
-export WB_NO_NMI=1 WB_TESTS=${WB_TESTS:-$(series_tests | paste -sd" ")}
+export WB_NO_NMI=1 WB_TESTS=${WB_TESTS:-$(series_tests)}
 "$WB_ROOT/scripts/selftests.sh"
 vmlog=$WB_OUT/portability/vm.log
 set +e
