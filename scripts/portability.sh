@@ -9,6 +9,9 @@
 #  2. A run of them built as on such an architecture (WB_NO_NMI=1: the NMI
 #     programs are not loaded, bpf_testmod cannot raise NMIs): every NMI
 #     subtest must skip with its reason, every other one must pass.
+#  3. The series' kernel/bpf objects built for ppc64le (clang), where
+#     this_cpu_*() are not NMI-safe (no ARCH_HAS_NMI_SAFE_THIS_CPU_OPS) and
+#     patch 3 takes the hash map's spare with xchg() and cmpxchg() instead.
 . "$(dirname "$0")/lib.sh"
 need_tree
 need clang-22
@@ -38,6 +41,21 @@ for target in bpfel:-mlittle-endian bpfeb:-mbig-endian; do
 	done
 done
 log "$progs: built for bpfel and bpfeb (s390 is big endian), -mcpu=v2, v3, v4 -> $objdir"
+ppc=$objdir/kernel-ppc64le
+kobjs=(hashtab arraymap syscall helpers btf cpumask bpf_local_storage)
+kobjs=("${kobjs[@]/#/kernel/bpf/}")
+need_space "$WB_OUT" 2 "the ppc64le build of kernel/bpf objects"
+log "building ${#kobjs[@]} kernel/bpf objects for ppc64le (clang-22) -> $ppc"
+make -C "$WB_TREE" O="$ppc" ARCH=powerpc LLVM=-22 ppc64le_defconfig >"$ppc.log" 2>&1 ||
+	die "ppc64le_defconfig failed, see $ppc.log"
+grep -q '^CONFIG_BPF_SYSCALL=y' "$ppc/.config" ||
+	die "ppc64le_defconfig has no CONFIG_BPF_SYSCALL: the objects would not be built"
+! grep -q '^CONFIG_ARCH_HAS_NMI_SAFE_THIS_CPU_OPS=y' "$ppc/.config" ||
+	die "ppc64le now has NMI-safe this_cpu ops: pick an architecture without them"
+make -C "$WB_TREE" O="$ppc" ARCH=powerpc LLVM=-22 -j"$WB_JOBS" \
+	"${kobjs[@]/%/.o}" >>"$ppc.log" 2>&1 ||
+	die "the kernel/bpf objects do not build for ppc64le, see $ppc.log"
+! grep -q 'warning:' "$ppc.log" || die "the ppc64le build warns, see $ppc.log"
 log "running the tests built as without NMIs (WB_NO_NMI=1)"
 export WB_NO_NMI=1 WB_TESTS=${WB_TESTS:-$(series_tests)}
 "$WB_ROOT/scripts/selftests.sh"
@@ -51,4 +69,4 @@ skips=$(grep -c '^#[0-9]*/[0-9]* .*:SKIP' "$res/kptr_release.log" || true)
 reasons=$(grep -o ':SKIP:.*' "$res/kptr_release.log" | sort | uniq -c | sed 's/^ *//; s/ :SKIP:/x "/; s/$/"/' | paste -sd';' - || true)
 [ "$rc" = 0 ] || die "the run without NMIs failed (exit $rc, see $vmlog)"
 [ "$skips" -gt 0 ] || die "no subtest skipped without NMIs: the NMI subtests did not notice"
-result "BPF objects: $built builds (bpfel, bpfeb x v2, v3, v4) OK; without NMIs: $(tail -1 "$vmlog"), $skips NMI subtests skipped ($reasons) in $(elapsed "$t0")"
+result "BPF objects: $built builds (bpfel, bpfeb x v2, v3, v4) OK; kernel/bpf for ppc64le (no NMI-safe this_cpu ops) OK; without NMIs: $(tail -1 "$vmlog"), $skips NMI subtests skipped ($reasons) in $(elapsed "$t0")"
