@@ -7,7 +7,8 @@
 # never exported), build the kernel, run the series' tests and record which
 # assertion killed it, or SURVIVED. Fails if a mutant survives or does not
 # apply or build. Not part of CI: about 4 min per mutant.
-# MUTANTS="a b" runs only those; WB_TESTS overrides the tests.
+# MUTANTS="a b" runs only those; WB_TESTS overrides the tests; WB_VARIANT=debug
+# builds the debug kernel (mutants marked "[debug]" need it, else not run).
 . "$(dirname "$0")/lib.sh"
 need_tree
 need python3
@@ -26,10 +27,15 @@ python3 "$WB_ROOT/scripts/mutate.py" "$list" --check "$wt" ||
 	die "config/mutants.list does not match the tree at $(git -C "$wt" log -1 --format=%h)"
 table=$top/table.tsv
 : >"$table"
-killed=0 survived=0 errors=0 i=0
+killed=0 survived=0 errors=0 notrun=0 i=0
 for entry in "${all[@]}"; do
 	name=${entry%%$'\t'*} what=${entry#*$'\t'}
 	[ -z "$want" ] || [[ " $want " == *" $name "* ]] || continue
+	if [[ $what == "[debug] "* && $WB_VARIANT != debug ]]; then
+		notrun=$((notrun + 1))
+		log "$name: not run, needs the debug kernel (WB_VARIANT=debug MUTANTS=$name make mutants)"
+		continue
+	fi
 	i=$((i + 1))
 	t1=$(now)
 	log "[$i] $name: $what"
@@ -38,7 +44,7 @@ for entry in "${all[@]}"; do
 	git -C "$wt" diff --stat | tail -1 >&2
 	mlog=$top/$name.log
 	set +e
-	(export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=lean WB_TESTS="$tests" \
+	(export WB_TREE=$wt WB_OUT=$top/build WB_VARIANT=$WB_VARIANT WB_TESTS="$tests" \
 		WB_TEST_TIMEOUT=${WB_TEST_TIMEOUT:-300}
 	 "$WB_ROOT/scripts/kernel.sh" && "$WB_ROOT/scripts/selftests.sh" || exit 99
 	 "$WB_ROOT/scripts/vm.sh") >"$mlog" 2>&1
@@ -65,6 +71,7 @@ printf '| mutant | what it breaks | result | killed by (subtests: first failed a
 sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$table"
 echo
 line="$i mutants of $(git -C "$WB_TREE" log -1 --format=%h "$rev"): $killed killed, $survived survived, $errors errors in $(elapsed "$t0")"
+[ "$notrun" = 0 ] || line+=" ($notrun not run: debug kernel only)"
 if [ "$survived" != 0 ] || [ "$errors" != 0 ] || [ "$i" = 0 ]; then
 	result "FAIL: $line"
 	exit 1
