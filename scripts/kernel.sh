@@ -17,6 +17,10 @@ lean) ;;
 # builds in the same directory and reuses this build.
 full)	sel=$WB_TREE/tools/testing/selftests/bpf
 	frags=("$sel/config" "$sel/config.vm" "$sel/config.$(uname -m)") ;;
+# rt: PREEMPT_RT needs EXPERT, under which tinyconfig's size trade-offs
+# would stay; so rt.config goes on the configured lean kernel, whose values
+# EXPERT then keeps.
+rt)	late=$WB_ROOT/config/rt.config ;;
 *)	frags+=("$WB_ROOT/config/$WB_VARIANT.config") ;;
 esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f missing (WB_VARIANT=$WB_VARIANT?)"; done
@@ -33,11 +37,18 @@ else
 		{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed"; }
 fi
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
+if [ -n "${late:-}" ]; then
+	"$WB_TREE/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "$late" >>"$cfgdir/merge.log" 2>&1 ||
+		{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed on $late"; }
+	kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
+	frags+=("$late")
+fi
 # Every option our fragments ask for must survive olddefconfig (full is
 # the selftests' config, checked as little as vmtest.sh checks it).
 lost=
 [ "$WB_VARIANT" = full ] ||
 	lost=$(cat "${frags[@]:1}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
+	tac | awk '{ o = $0; sub(/^# /, "", o); sub(/[= ].*/, "", o) } !seen[o]++' |
 	while read -r l; do grep -qxF "$l" "$cfgdir/.config" || { [ "${l#\# }" != "$l" ] && ! grep -q "^${l:2:-11}=" "$cfgdir/.config"; } || echo "$l"; done)
 if [ -n "$lost" ]; then
 	printf '%s\n' "$lost" | sed "s/^/[$stage]   dropped: /" >&2
