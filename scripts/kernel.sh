@@ -38,6 +38,7 @@ else
 fi
 kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
 if [ -n "${late:-}" ]; then
+	log "then ${late##*/} on the configured lean kernel"
 	"$WB_TREE/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "$late" >>"$cfgdir/merge.log" 2>&1 ||
 		{ cat "$cfgdir/merge.log" >&2; die "merge_config.sh failed on $late"; }
 	kmake "$WB_TREE" "$out" -s KCONFIG_CONFIG="$cfgdir/.config" olddefconfig >/dev/null
