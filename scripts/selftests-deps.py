@@ -6,7 +6,8 @@ usage: selftests-deps.py SELFTESTS_DIR TEST...
 Prints shell assignments: PROG_TESTS (prog_tests/*.c files), PROGS
 (progs/*.c files) and make overrides for the Makefile's fixed lists
 (LSKELS, LSKELS_SIGNED, LSKELS_EXTRA, LINKED_SKELS) restricted to what is
-kept. A test name that no prog_tests file defines is an error.
+kept. A test name that no prog_tests file defines is an error, but
+test_* names: standalone binaries (BINS), built beside test_progs.
 """
 import os
 import re
@@ -14,6 +15,8 @@ import shlex
 import sys
 
 src, tests = sys.argv[1], sys.argv[2:]
+bins = [t for t in tests if t.startswith("test_")]
+tests = [t for t in tests if t not in bins]
 pt_dir, pg_dir = os.path.join(src, "prog_tests"), os.path.join(src, "progs")
 
 
@@ -38,8 +41,10 @@ for f in sorted(os.listdir(pt_dir)):
             defs.setdefault(m.group(1), f)
 
 missing = [t for t in tests if t not in defs]
+missing += [b for b in bins if not os.path.exists(os.path.join(src, b + ".c"))]
 if missing:
-    sys.exit("unknown test(s): %s (no 'void test_NAME(void)' in %s)" % (" ".join(missing), pt_dir))
+    sys.exit("unknown test(s): %s (no 'void test_NAME(void)' in %s, no %s/test_NAME.c)"
+             % (" ".join(missing), pt_dir, src))
 
 prog_tests = sorted({defs[t] for t in tests})
 progs, todo = set(), []

@@ -53,6 +53,11 @@ if [ "${WB_NO_NMI:-0}" = 1 ]; then
 fi
 
 overrides=()
+# test_* names in the run list are standalone binaries (config/tests.list)
+bins=()
+for t in $(wb_tests); do
+	case $t in test_*) bins+=("$out/$t") ;; esac
+done
 if [ "${FULL:-0}" = 1 ]; then
 	what="all tests"
 	overrides+=(BPF_STRICT_BUILD=0)
@@ -87,12 +92,12 @@ log "building test_progs + test kmods for $what (-j$WB_JOBS)"
 # rules that cd into the output directory.
 if ! CCACHE_BASEDIR= make -C "$dst" -j"$WB_JOBS" O="$kout" OUTPUT="$out" VMLINUX_BTF="$kout/vmlinux" \
 	CC=gcc HOSTCC=gcc CLANG=clang-22 LLC=llc-22 LLVM_STRIP=llvm-strip-22 \
-	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" ${WB_BENCH_TOOL:+"$out/bench"} >"$out/build.log" 2>&1; then
+	SKIP_LLVM=1 "${overrides[@]}" "$out/test_progs" "${bins[@]}" ${WB_BENCH_TOOL:+"$out/bench"} >"$out/build.log" 2>&1; then
 	grep -E -B3 -A8 'error:|Error [0-9]|No rule' "$out/build.log" | head -80 >&2
 	die "selftests build failed (full log: $out/build.log)"
 fi
 echo "$set_id" >"$out/.wb-set"
-for f in test_progs bpf_testmod.ko; do
-	[ -f "$out/$f" ] || die "$out/$f was not built (see $out/build.log)"
+for f in "$out/test_progs" "$out/bpf_testmod.ko" "${bins[@]}"; do
+	[ -f "$f" ] || die "$f was not built (see $out/build.log)"
 done
 result "selftests ($what) built in $(elapsed "$t0") -> $out"
