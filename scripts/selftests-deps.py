@@ -6,8 +6,9 @@ usage: selftests-deps.py SELFTESTS_DIR TEST...
 Prints shell assignments: PROG_TESTS (prog_tests/*.c files), PROGS
 (progs/*.c files) and make overrides for the Makefile's fixed lists
 (LSKELS, LSKELS_SIGNED, LSKELS_EXTRA, LINKED_SKELS) restricted to what is
-kept. A test name that no prog_tests file defines is an error, but
-test_* names: standalone binaries (BINS), built beside test_progs.
+kept. A test name that no prog_tests file defines is an error, but for
+test_* names: standalone binaries, which selftests.sh builds beside
+test_progs.
 """
 import os
 import re
