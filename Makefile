@@ -25,7 +25,7 @@ export:
 ## status          does the tree hold unexported work?
 status:
 	@$(S)/status.sh
-## kernel          build the kernel (WB_VARIANT=lean|debug)
+## kernel          build the kernel (WB_VARIANT=lean|debug|rt|rt-debug)
 kernel:
 	@$(S)/kernel.sh
 ## selftests       build test_progs + bpf_testmod for the requested tests only

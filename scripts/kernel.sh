@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configure and build the kernel of the scratch tree out of tree, in
 # build/kernel-$WB_VARIANT (lean: config/lean.config; debug: + debug.config;
-# full: the selftests' config, as vmtest.sh builds it).
+# rt: + rt.config; rt-debug: both; full: the selftests' config, as vmtest.sh
+# builds it).
 . "$(dirname "$0")/lib.sh"
 need_tree
 need gcc ccache pahole make flex bison bc
@@ -21,6 +22,7 @@ full)	sel=$WB_TREE/tools/testing/selftests/bpf
 # would stay; so rt.config goes on the configured lean kernel, whose values
 # EXPERT then keeps.
 rt)	late=$WB_ROOT/config/rt.config ;;
+rt-debug) frags+=("$WB_ROOT/config/debug.config"); late=$WB_ROOT/config/rt.config ;;
 *)	frags+=("$WB_ROOT/config/$WB_VARIANT.config") ;;
 esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f missing (WB_VARIANT=$WB_VARIANT?)"; done

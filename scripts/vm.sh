@@ -25,7 +25,7 @@ printf '%s\n' "${tests[@]}" >"$run/res/tests.txt"
 # Guest timeout: per test and for the whole VM (boot + all tests). The
 # debug kernel (KASAN, lockdep) runs kptr_release in ~10 min under TCG.
 per_test=${WB_TEST_TIMEOUT:-600}
-[ "$WB_VARIANT" != debug ] || per_test=${WB_TEST_TIMEOUT:-1500}
+[[ $WB_VARIANT != *debug ]] || per_test=${WB_TEST_TIMEOUT:-1500}
 vm_timeout=${WB_VM_TIMEOUT:-$((120 + ${#tests[@]} * per_test))}
 mem=${WB_VM_MEM:-4G}
 [ "$WB_VARIANT" = lean ] || mem=${WB_VM_MEM:-8G}
