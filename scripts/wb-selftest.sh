@@ -4,7 +4,7 @@
 # message. Cases on the real tree (unexported, warn) need it clean and
 # restore it; the others use scratch copies under build/wb-selftest/.
 # usage: scripts/wb-selftest.sh [case...]   (default: all)
-#   cases: base-version base-fallback unexported abbrev no-apply compile-error warn hang disk-full
+#   cases: base-version base-fallback unexported abbrev no-apply compile-error warn hang wedged disk-full
 . "$(dirname "$0")/lib.sh"
 tmp=$WB_OUT/wb-selftest
 mkdir -p "$tmp"
@@ -43,7 +43,7 @@ mkpatch() { # mkpatch OUT FILE SED-EXPR SUBJECT
 		"$(git config user.name)" "$(git config user.email)"; cat "$d/diff"; } >"$1"
 }
 
-cases=${*:-base-version base-fallback unexported abbrev no-apply compile-error warn hang disk-full}
+cases=${*:-base-version base-fallback unexported abbrev no-apply compile-error warn hang wedged disk-full}
 for c in $cases; do
 	case $c in
 	base-version)
@@ -100,6 +100,11 @@ for c in $cases; do
 		git -C "$WB_TREE" checkout -q -- "$f" ;;
 	hang)
 		expect "$c" 'did not finish within 8s' -- env WB_TESTS=wb_nmi_smoke WB_VM_TIMEOUT=8 "$WB_ROOT/scripts/vm.sh" ;;
+	wedged)
+		# qemu -S: the vCPUs never start, as a guest kernel that stops
+		# making progress without panicking; its own per-test timeout (1 s) never fires.
+		expect "$c" 'guest was wedged \(no test result for 121s\)' -- \
+			env WB_TESTS=wb_nmi_smoke WB_TEST_TIMEOUT=1 WB_VM_TIMEOUT=600 WB_QEMU_ARGS=-S "$WB_ROOT/scripts/vm.sh" ;;
 	disk-full)
 		# The kernel build's output on a 64 MiB tmpfs.
 		mkdir -p "$tmp/small"
