@@ -12,6 +12,8 @@
 # counts instructions, so the figures are guest instructions per op, the
 # same on every host and under any host load; two guests run at once.
 # WB_BENCH_CLOCK=wall (a KVM host): real nanoseconds, one guest at a time.
+# WB_BENCH_BASE=REV: the base side at REV of the tree instead of wb-base
+# (the commit before a patch: what that patch alone adds).
 # The trees are scratch worktrees in build/bench/{base,patched,alt}/linux.
 . "$(dirname "$0")/lib.sh"
 need_tree

@@ -201,12 +201,13 @@ side_vm() {
 }
 
 # side_tree base|patched|alt: one side of a base vs patched comparison
-# (make bench, make regress): the scratch worktree at wb-base or at the
+# (make bench, make regress): the scratch worktree at wb-base (or at
+# WB_BENCH_BASE, a revision of the tree: what one patch adds) or at the
 # tree's HEAD; alt is HEAD with config/bench-alt.patch (make bench only).
 # Prints its top directory (tree in TOP/linux, build in TOP/build).
 side_tree() {
 	local top=$WB_OUT/bench/$1 rev=HEAD
-	[ "$1" = base ] && rev=$WB_BASE_TAG
+	[ "$1" = base ] && rev=${WB_BENCH_BASE:-$WB_BASE_TAG}
 	scratch_worktree "$top/linux" "$rev"
 	if [ "$1" = alt ]; then
 		git -C "$top/linux" apply "$WB_ROOT/config/bench-alt.patch" ||
