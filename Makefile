@@ -1,6 +1,7 @@
 # Workbench front: one target per stage; each stage is scripts/<stage>.sh.
-# Variables: WB_VARIANT=lean|debug, WB_TESTS="a b" (default config/tests.list),
-# FORCE=1 (make tree: drop unexported work), WB_JOBS, WB_ACCEL=tcg|kvm.
+# Variables: WB_VARIANT=lean|debug|rt|rt-debug|full, WB_TESTS="a b"
+# (default config/tests.list), FORCE=1 (make tree: drop unexported work),
+# WB_JOBS, WB_ACCEL=tcg|kvm.
 SHELL := /bin/bash
 S := scripts
 

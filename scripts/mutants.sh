@@ -6,7 +6,8 @@
 # ...), apply it alone to a scratch worktree of the tree (build/mutants/linux,
 # never exported), build the kernel, run the series' tests and record which
 # assertion killed it, or SURVIVED. Fails if a mutant survives or does not
-# apply or build. Not part of CI: about 4 min per mutant.
+# apply or build. Not part of CI: ~1.5-2 min per mutant, 8-9 min for one
+# that locks the guest up.
 # MUTANTS="a b" runs only those; WB_TESTS overrides the tests; WB_VARIANT=debug
 # builds the debug kernel (mutants marked "[debug]" need it, else not run).
 . "$(dirname "$0")/lib.sh"

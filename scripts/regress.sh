@@ -7,7 +7,7 @@
 # WB_VARIANT picks the kernel config: lean (default: test_progs built
 # against it lacks what the lean config leaves out, and those tests fail
 # on both sides) or full (tools/testing/selftests/bpf/config + config.vm +
-# config.x86_64 on top of lean, what vmtest.sh uses; hours on 2 cores).
+# config.x86_64 on the Kconfig defaults, what vmtest.sh uses; ~1.5 h on 2 cores).
 # Both sides run in parallel, one TCG vCPU thread each.
 # The trees are the scratch worktrees make bench uses.
 . "$(dirname "$0")/lib.sh"
