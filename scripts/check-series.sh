@@ -89,12 +89,7 @@ kcfg=$(kernel_out lean)/.config
 [ -f "$kcfg" ] || die "bisectability check needs a configured lean kernel; run 'make kernel' first"
 wt=$WB_OUT/bisect-tree
 obj=$WB_OUT/bisect-obj
-if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
-	git -C "$WB_TREE" worktree prune
-	git -C "$WB_TREE" worktree add -q --detach "$wt" "$WB_BASE_TAG"
-fi
-git -C "$wt" am --abort >/dev/null 2>&1 || true
-git -C "$wt" checkout -q --detach "$WB_BASE_TAG"
+scratch_worktree "$wt" "$WB_BASE_TAG"
 git -C "$wt" clean -qfdx
 mkdir -p "$obj"
 cp "$kcfg" "$obj/.config"

@@ -182,9 +182,15 @@ scratch_worktree() {
 	local dir=$1 rev
 	rev=$(git -C "$WB_TREE" rev-parse "$2")
 	git -C "$WB_TREE" worktree prune
+	# A worktree of a tree since recreated ('FORCE=1 make tree') is stale
+	if [ -e "$dir/.git" ] && ! git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		log "$dir is a worktree of an earlier tree: making it anew"
+		rm -rf "$dir"
+	fi
 	if [ ! -e "$dir/.git" ]; then
 		git -C "$WB_TREE" worktree add -q --detach "$dir" "$rev"
 	else
+		git -C "$dir" am --abort >/dev/null 2>&1 || true
 		git -C "$dir" reset -q --hard "$rev"
 	fi
 }
