@@ -20,6 +20,9 @@ out=$(selftests_out)
 src=$WB_TREE/tools/testing/selftests/bpf
 [ -f "$out/tools/include/vmlinux.h" ] ||
 	die "no selftests build in $out; run 'make selftests' first"
+# The BPF_CFLAGS below include the tree's copy of the selftests (selftests.sh)
+[ -d "$(cat "$out/.wb-src" 2>/dev/null)" ] ||
+	die "the selftests copy of $out is gone (the tree was recreated); run 'make selftests' first"
 progs="kptr_release kptr_release_ctx htab_spare_nmi"
 objdir=$WB_OUT/portability
 mkdir -p "$objdir"
