@@ -9,7 +9,8 @@
 # apply or build. Not part of CI: ~1.5-2 min per mutant, 8-9 min for one
 # that locks the guest up.
 # MUTANTS="a b" runs only those; WB_TESTS overrides the tests; WB_VARIANT=debug
-# builds the debug kernel (mutants marked "[debug]" need it, else not run).
+# or rt builds that kernel (mutants marked "[debug]" or "[rt]" need it, and are
+# not run on another).
 . "$(dirname "$0")/lib.sh"
 need_tree
 need python3
@@ -32,9 +33,10 @@ killed=0 survived=0 errors=0 notrun=0 i=0
 for entry in "${all[@]}"; do
 	name=${entry%%$'\t'*} what=${entry#*$'\t'}
 	[ -z "$want" ] || [[ " $want " == *" $name "* ]] || continue
-	if [[ $what == "[debug] "* && $WB_VARIANT != debug ]]; then
+	if [[ $what =~ ^\[([a-z]+)\]\  && ${BASH_REMATCH[1]} != "$WB_VARIANT" ]]; then
 		notrun=$((notrun + 1))
-		log "$name: not run, needs the debug kernel (WB_VARIANT=debug MUTANTS=$name make mutants)"
+		v=${BASH_REMATCH[1]}
+		log "$name: not run, needs the $v kernel (WB_VARIANT=$v MUTANTS=$name make mutants)"
 		continue
 	fi
 	i=$((i + 1))
@@ -72,7 +74,7 @@ printf '| mutant | what it breaks | result | killed by (subtests: first failed a
 sed 's/\t/ | /g; s/^/| /; s/$/ |/' "$table"
 echo
 line="$i mutants of $(git -C "$WB_TREE" log -1 --format=%h "$rev"): $killed killed, $survived survived, $errors errors in $(elapsed "$t0")"
-[ "$notrun" = 0 ] || line+=" ($notrun not run: debug kernel only)"
+[ "$notrun" = 0 ] || line+=" ($notrun not run: for another kernel)"
 if [ "$survived" != 0 ] || [ "$errors" != 0 ] || [ "$i" = 0 ]; then
 	result "FAIL: $line"
 	exit 1
