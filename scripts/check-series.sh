@@ -8,7 +8,9 @@
 #  2. identity: From: and Signed-off-by: are the sender's git identity;
 #  3. scripts/checkpatch.pl --strict is clean on every patch;
 #  4. bisectability: every commit compiles kernel/bpf/ (lean config), in a
-#     separate worktree so the scratch tree is untouched.
+#     separate worktree so the scratch tree is untouched;
+#  5. the workbench's edits of the series still apply to its last commit:
+#     config/bench-alt.patch (make bench), config/mutants.list (make mutants).
 . "$(dirname "$0")/lib.sh"
 need_tree
 need git perl
@@ -95,13 +97,14 @@ mkdir -p "$obj"
 cp "$kcfg" "$obj/.config"
 kmake "$wt" "$obj" -s olddefconfig >/dev/null
 t0=$(now)
-i=0
+i=0 applied=0
 for p in "${patches[@]}"; do
 	i=$((i + 1))
 	if ! git -C "$wt" am -q --committer-date-is-author-date "$p" >"$obj/am.log" 2>&1; then
 		bad "${p##*/} does not apply ($(head -3 "$obj/am.log" | tr '\n' ' '))"
 		break
 	fi
+	applied=$i
 	subj=$(git -C "$wt" log -1 --format=%s)
 	log "[$i/$m] building kernel/bpf/ at: $subj"
 	if ! kmake "$wt" "$obj" kernel/bpf/ >"$obj/build-$i.log" 2>&1; then
@@ -111,8 +114,16 @@ for p in "${patches[@]}"; do
 done
 log "bisect build of $m commit(s) took $(elapsed "$t0")"
 
+# 5. what make bench and make mutants apply to the series' last commit
+if [ "$applied" = "$m" ]; then
+	git -C "$wt" apply --check "$WB_ROOT/config/bench-alt.patch" ||
+		bad "config/bench-alt.patch does not apply to the series (make bench would stop): redo its edit on the tree's HEAD and regenerate it with git diff"
+	python3 "$WB_ROOT/scripts/mutate.py" "$WB_ROOT/config/mutants.list" --check "$wt" ||
+		bad "config/mutants.list does not match the series (make mutants would stop): update the mutants named above"
+fi
+
 if [ "$fail" -gt 0 ]; then
 	result "$fail problem(s) in series/ (listed above)"
 	exit 1
 fi
-result "series/ OK: $m patch(es) + cover letter, sender '$me', checkpatch --strict clean, every commit builds kernel/bpf/"
+result "series/ OK: $m patch(es) + cover letter, sender '$me', checkpatch --strict clean, every commit builds kernel/bpf/, bench-alt.patch and mutants.list apply"
